@@ -1,0 +1,20 @@
+/* The command table of the fluxforge CLI. A command is a function taking its own argv
+ * (argv[0] is the command name) and returning an exit status. Adding a command is one line
+ * in FF_CLI_COMMAND_LIST and one cli_<name>.c file. */
+#ifndef FF_CLI_H
+#define FF_CLI_H
+
+enum { FF_EXIT_OK = 0, FF_EXIT_FAILED = 1, FF_EXIT_USAGE = 2 };
+
+typedef struct ff_cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} ff_cli_command;
+
+int ff_cli_version(int argc, char **argv);
+
+#define FF_CLI_COMMAND_LIST(X)                                                                     \
+    X("version", ff_cli_version, "print the version")
+
+#endif
