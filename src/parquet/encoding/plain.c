@@ -70,7 +70,7 @@ static ff_status plain_decode_byte_arrays(ff_plain_decoder *dec, int64_t n, ff_v
     int64_t *offsets = out->offsets + out->length;
     int64_t cur = offsets[0];
     for (int64_t idx = 0; idx < n; idx++) {
-        FF_RETURN_ERROR_IF(end - p < 4, err, FF_ERR_CORRUPT,
+        FF_RETURN_ERROR_IF((size_t)(end - p) < 4 * (size_t)(n - idx), err, FF_ERR_CORRUPT,
                            "PLAIN BYTE_ARRAY: value %lld: length prefix runs past the end",
                            (long long)idx);
         uint32_t value_len = ff_load_le32(p);
@@ -78,7 +78,10 @@ static ff_status plain_decode_byte_arrays(ff_plain_decoder *dec, int64_t n, ff_v
         FF_RETURN_ERROR_IF(value_len > INT32_MAX, err, FF_ERR_CORRUPT,
                            "PLAIN BYTE_ARRAY: value %lld has negative length %d", (long long)idx,
                            (int32_t)value_len);
-        FF_RETURN_ERROR_IF(value_len > (size_t)(end - p), err, FF_ERR_CORRUPT,
+        /* The bytes left once the remaining values' length prefixes are set aside: this
+         * keeps the copy inside both the input and the reserved values buffer. */
+        size_t budget = (size_t)(end - p) - 4 * (size_t)(n - idx - 1);
+        FF_RETURN_ERROR_IF(value_len > budget, err, FF_ERR_CORRUPT,
                            "PLAIN BYTE_ARRAY: value %lld of %u bytes runs past the end "
                            "(%zu remain)",
                            (long long)idx, value_len, (size_t)(end - p));
