@@ -20,6 +20,8 @@
 
 #define FF_DELTA_MAX_PAGE_BYTES ((uint64_t)INT32_MAX)
 
+enum { DBA_COPY_SLACK = 16 };
+
 /* Reads n values of a DELTA_BINARY_PACKED stream of int32 at data; *consumed gets its length. */
 static ff_status dba_read_stream(const uint8_t *data, size_t len, int64_t n, int32_t *values,
                                  size_t *consumed, const char *what, ff_error *err) {
@@ -126,7 +128,8 @@ ff_status ff_delta_byte_array_decode(const uint8_t *data, size_t len, int64_t nu
     } else {
         FF_CHECK_GOTO(status,
                       ff_vector_reserve(out, out->length + num_values,
-                                        out->values_len + (size_t)out_total, false, err),
+                                        out->values_len + (size_t)out_total + DBA_COPY_SLACK, false,
+                                        err),
                       cleanup);
     }
     /* Value i starts where value i-1 ends, so copying the prefix from value i-1 never
@@ -135,11 +138,24 @@ ff_status ff_delta_byte_array_decode(const uint8_t *data, size_t len, int64_t nu
     uint8_t *dst = is_fixed ? out->values + (size_t)out->length * (size_t)fixed_len
                             : out->values + out->values_len;
     const uint8_t *prev = dst;
+    const uint8_t *values_limit = out->values + out->values_cap;
     int64_t *offsets = is_fixed ? NULL : out->offsets + out->length;
     int64_t cur = is_fixed ? 0 : offsets[0];
     for (int64_t i = 0; i < num_values; i++) {
-        ff_enc_copy(dst, prev, (size_t)prefixes[i]);
-        ff_enc_copy(dst + prefixes[i], suffix_bytes, (size_t)suffixes[i]);
+        /* Short prefixes and suffixes move as fixed 16-byte blocks when the buffers have
+         * room; the excess is overwritten by the next value. memmove, because a short
+         * previous value makes the 16-byte source and destination overlap. */
+        if (prefixes[i] <= DBA_COPY_SLACK && (size_t)(values_limit - dst) >= DBA_COPY_SLACK)
+            memmove(dst, prev, DBA_COPY_SLACK);
+        else
+            ff_enc_copy(dst, prev, (size_t)prefixes[i]);
+        uint8_t *suffix_dst = dst + prefixes[i];
+        if (suffixes[i] <= DBA_COPY_SLACK &&
+            (size_t)(values_limit - suffix_dst) >= DBA_COPY_SLACK &&
+            (size_t)(data + len - suffix_bytes) >= DBA_COPY_SLACK)
+            memcpy(suffix_dst, suffix_bytes, DBA_COPY_SLACK);
+        else
+            ff_enc_copy(suffix_dst, suffix_bytes, (size_t)suffixes[i]);
         suffix_bytes += suffixes[i];
         prev = dst;
         int64_t value_len = (int64_t)prefixes[i] + suffixes[i];

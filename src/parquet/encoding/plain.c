@@ -50,6 +50,8 @@ static ff_status plain_decode_booleans(ff_plain_decoder *dec, int64_t n, ff_vect
     return FF_OK;
 }
 
+enum { PLAIN_COPY_SLACK = 16 };
+
 /* One bounds check per value (the length prefix) and one memcpy per value. The values
  * buffer is reserved up front for everything the input could hold, so the loop never grows
  * it: n values need 4n length bytes, leaving at most remaining - 4n bytes of strings. */
@@ -61,8 +63,8 @@ static ff_status plain_decode_byte_arrays(ff_plain_decoder *dec, int64_t n, ff_v
                        (long long)n, (unsigned long long)n * 4, avail);
     size_t max_bytes = avail - (size_t)n * 4;
     size_t values_cap;
-    FF_RETURN_ERROR_IF(!ff_size_add(out->values_len, max_bytes, &values_cap), err, FF_ERR_LIMIT,
-                       "string buffer too large");
+    FF_RETURN_ERROR_IF(!ff_size_add(out->values_len, max_bytes + PLAIN_COPY_SLACK, &values_cap),
+                       err, FF_ERR_LIMIT, "string buffer too large");
     FF_FORWARD_IF_ERROR(ff_vector_reserve(out, out->length + n, values_cap, false, err));
     const uint8_t *p = dec->pos;
     const uint8_t *end = dec->end;
@@ -85,7 +87,13 @@ static ff_status plain_decode_byte_arrays(ff_plain_decoder *dec, int64_t n, ff_v
                            "PLAIN BYTE_ARRAY: value %lld of %u bytes runs past the end "
                            "(%zu remain)",
                            (long long)idx, value_len, (size_t)(end - p));
-        ff_enc_copy(values + cur, p, value_len);
+        /* Short values (the common case) are copied as one fixed 16-byte move when the
+         * input has 16 bytes left; the excess lands in the slack reserved above and is
+         * overwritten by the next value. */
+        if (value_len <= PLAIN_COPY_SLACK && (size_t)(end - p) >= PLAIN_COPY_SLACK)
+            memcpy(values + cur, p, PLAIN_COPY_SLACK);
+        else
+            ff_enc_copy(values + cur, p, value_len);
         p += value_len;
         cur += value_len;
         offsets[idx + 1] = cur;
