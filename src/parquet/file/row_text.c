@@ -338,6 +338,7 @@ static ff_status render_field(render_ctx *ctx, const ff_schema_node *node) {
         const ff_row_leaf_state *state = leaf_state(ctx, node->first_leaf_idx);
         if (node->is_leaf && state->is_flat) {
             if (ff_vector_is_null(state->vec, ctx->cursor->row)) {
+                ctx->sink->wrote_null = ctx->sink->bare_strings;
                 ff_text_sink_put(ctx->sink, "null", 4);
                 return FF_OK;
             }
@@ -347,6 +348,7 @@ static ff_status render_field(render_ctx *ctx, const ff_schema_node *node) {
         FF_FORWARD_IF_ERROR(guide_def(ctx, node, &def));
         if (def < node->max_def) {
             FF_FORWARD_IF_ERROR(consume_absent(ctx, node));
+            ctx->sink->wrote_null = ctx->sink->bare_strings;
             ff_text_sink_put(ctx->sink, "null", 4);
             return FF_OK;
         }

@@ -484,6 +484,7 @@ static bool is_string_kind(ff_logical_kind kind) {
 
 void ff_text_value(ff_text_sink *sink, const ff_type *type, const uint8_t *value, size_t len) {
     if (type->logical == FF_LOGICAL_NULL) {
+        sink->wrote_null = sink->bare_strings;
         ff_text_sink_put(sink, "null", 4);
         return;
     }

@@ -42,6 +42,7 @@ typedef struct ff_text_sink {
     ff_status status;  /* first failure, sticky */
     ff_error *err;     /* where the first failure is described; borrowed */
     bool bare_strings; /* display mode: top-level strings without quotes or escapes */
+    bool wrote_null;   /* display mode: the last top-level value rendered was null */
 } ff_text_sink;
 
 /* Initialises an empty sink; `err` is borrowed until ff_text_sink_free(). */
