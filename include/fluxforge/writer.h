@@ -129,6 +129,16 @@ int64_t ff_writer_bytes_written(const ff_writer *writer);
 /* Releases the writer; closes the file if still open (without writing a footer). Accepts NULL. */
 void ff_writer_free(ff_writer *writer);
 
+/* Rewrites the Parquet file at src_path into dst_path through the reader and a writer: the
+ * same schema, rows in the same order and the source's key-value metadata (all of it, as the
+ * schema does not change), with the codec, page and row-group settings of options (NULL for
+ * the defaults; its key_value_metadata and metadata_source_schema are ignored). Reads one
+ * row group at a time. Paths are borrowed for the call. dst_path must not name the source.
+ * *num_rows (may be NULL) gets the rows copied. On failure dst_path may hold a partial file.
+ * @return FF_OK, or the reader's or the writer's error. */
+ff_status ff_writer_copy_file(const char *src_path, const char *dst_path,
+                              const ff_writer_options *options, int64_t *num_rows, ff_error *err);
+
 #ifdef __cplusplus
 }
 #endif

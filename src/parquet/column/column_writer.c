@@ -483,23 +483,28 @@ static ff_status write_flat(ff_column_writer *cw, int64_t first, int64_t n, ff_e
     return append_values(cw, &dense, plain_bytes, err);
 }
 
+/* The level entries of the next `rows` rows of a nested batch: they end before the
+ * (rows + 1)-th repetition level 0 from the current position. */
+static int64_t nested_end_level(const ff_column_writer *cw, int64_t rows) {
+    const ff_vector *vec = cw->vec;
+    if (cw->max_rep == 0)
+        return cw->level_pos + rows;
+    int64_t end_level = cw->level_pos, seen = 0;
+    while (end_level < vec->num_levels) {
+        if (vec->rep_levels[end_level] == 0) {
+            if (seen == rows)
+                break;
+            seen++;
+        }
+        end_level++;
+    }
+    return end_level;
+}
+
 /* Nested mini-batch: the next `rows` rows, as level entries and dense values. */
 static ff_status write_nested(ff_column_writer *cw, int64_t rows, ff_error *err) {
     const ff_vector *vec = cw->vec;
-    int64_t first_level = cw->level_pos, end_level = first_level;
-    if (cw->max_rep > 0) {
-        int64_t seen = 0;
-        while (end_level < vec->num_levels) {
-            if (vec->rep_levels[end_level] == 0) {
-                if (seen == rows)
-                    break;
-                seen++;
-            }
-            end_level++;
-        }
-    } else {
-        end_level = first_level + rows;
-    }
+    int64_t first_level = cw->level_pos, end_level = nested_end_level(cw, rows);
     int64_t n = end_level - first_level;
     ff_status status = reserve_levels(cw, n, err);
     if (status != FF_OK)
@@ -689,6 +694,33 @@ cleanup:
     return status;
 }
 
+/* String bytes of the next `rows` rows: one subtraction of offsets, after a level scan for
+ * nested columns. */
+static int64_t string_bytes_of_rows(const ff_column_writer *cw, int64_t rows) {
+    const ff_vector *vec = cw->vec;
+    if (!cw->is_nested)
+        return vec->offsets[cw->row_pos + rows] - vec->offsets[cw->row_pos];
+    int64_t end_level = nested_end_level(cw, rows), num_values = 0;
+    for (int64_t level_idx = cw->level_pos; level_idx < end_level; level_idx++)
+        num_values += cw->max_def == 0 || vec->def_levels[level_idx] == cw->max_def;
+    return vec->offsets[cw->value_pos + num_values] - vec->offsets[cw->value_pos];
+}
+
+/* Long strings: the row-count estimate does not see a single huge value coming, so shrink
+ * the mini-batch until its string bytes fit the page's remaining budget, and give a row that
+ * does not fit even alone a page of its own. Pages must stay below 2 GiB. */
+static ff_status fit_string_bytes(ff_column_writer *cw, int64_t *rows, ff_error *err) {
+    int64_t budget = cw->opts.page_bytes - page_estimated_bytes(cw);
+    int64_t bytes = string_bytes_of_rows(cw, *rows);
+    while (*rows > 1 && bytes > budget) {
+        *rows /= 2;
+        bytes = string_bytes_of_rows(cw, *rows);
+    }
+    if (bytes > budget && cw->page_rows > 0)
+        return flush_page(cw, err);
+    return FF_OK;
+}
+
 ff_status ff_column_writer_write_rows(ff_column_writer *cw, int64_t num_rows, ff_error *err) {
     if (num_rows < 0 || cw->row_pos + num_rows > cw->batch_rows)
         return ff_error_set(err, FF_ERR_INTERNAL, "write of %lld rows past the batch's %lld",
@@ -709,7 +741,13 @@ ff_status ff_column_writer_write_rows(ff_column_writer *cw, int64_t num_rows, ff
                     mini = fit;
             }
         }
-        ff_status status =
+        ff_status status;
+        if (cw->type.physical == FF_PHYSICAL_BYTE_ARRAY) {
+            status = fit_string_bytes(cw, &mini, err);
+            if (status != FF_OK)
+                return status;
+        }
+        status =
             cw->is_nested ? write_nested(cw, mini, err) : write_flat(cw, cw->row_pos, mini, err);
         if (status != FF_OK)
             return status;
