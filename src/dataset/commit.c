@@ -74,9 +74,12 @@ static ff_status dir_set_add_parent(dir_set *set, const char *path, ff_error *er
     return FF_OK;
 }
 
+/* Directories that do not exist are skipped: a rollback lists the directories of files that
+ * were never placed. */
 static ff_status dir_set_fsync(ff_io *io, const dir_set *set, ff_error *err) {
     for (size_t dir_idx = 0; dir_idx < set->num; dir_idx++)
-        FF_FORWARD_IF_ERROR(ff_io_fsync_path(io, set->dirs[dir_idx], err));
+        if (ff_io_exists(set->dirs[dir_idx]))
+            FF_FORWARD_IF_ERROR(ff_io_fsync_path(io, set->dirs[dir_idx], err));
     return FF_OK;
 }
 

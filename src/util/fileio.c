@@ -53,7 +53,7 @@ static bool parse_count(const char *text, const char *end, uint64_t *out) {
         value = value * 10 + (uint64_t)(*p - '0');
     }
     *out = value;
-    return true;
+    return value > 0;
 }
 
 ff_status ff_io_create(const char *fault_spec, ff_io **out, ff_error *err) {
