@@ -1,0 +1,582 @@
+/* Canonical text of single values (../shared/corpus/README.md, "Canonical row text") and the
+ * text sink. See value_text.h for the sink's modes.
+ *
+ * Numbers: integers beyond +-(2^53 - 1) become strings so JSON readers do not round them;
+ * doubles use the shortest digit string that reads back to the same double, laid out as
+ * ECMAScript's Number.prototype.toString. Calendar: days since 1970-01-01 are converted with
+ * the era-based civil-from-days algorithm, valid for any 64-bit day count, so the overflowed
+ * INT96 values real writers produce still render exactly. */
+#include "parquet/file/value_text.h"
+
+#include "util/bytes.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define FF_MAX_SAFE_INTEGER 9007199254740991LL /* 2^53 - 1 */
+
+void ff_text_sink_init(ff_text_sink *sink, ff_text_sink_mode mode, ff_error *err) {
+    memset(sink, 0, sizeof *sink);
+    sink->mode = mode;
+    ff_buf_init(&sink->buf, 0);
+    sink->hash = FF_FNV1A64_INIT;
+    sink->err = err;
+}
+
+void ff_text_sink_free(ff_text_sink *sink) {
+    if (!sink)
+        return;
+    ff_buf_free(&sink->buf);
+}
+
+void ff_text_sink_reset(ff_text_sink *sink) {
+    ff_buf_reset(&sink->buf);
+    sink->hash = FF_FNV1A64_INIT;
+}
+
+uint64_t ff_text_sink_hash(ff_text_sink *sink) {
+    if (sink->buf.len) {
+        sink->hash = ff_fnv1a64_update(sink->hash, sink->buf.data, sink->buf.len);
+        ff_buf_reset(&sink->buf);
+    }
+    return sink->hash;
+}
+
+void ff_text_sink_put_slow(ff_text_sink *sink, const void *bytes, size_t len) {
+    if (sink->status != FF_OK || sink->mode == FF_SINK_DISCARD || len == 0)
+        return;
+    if (sink->mode == FF_SINK_HASH) {
+        /* Fold pending text first so bytes are hashed in order; a large piece is hashed
+         * straight from the caller's memory instead of being copied. */
+        if (sink->buf.len + len > FF_SINK_HASH_CHUNK)
+            ff_text_sink_hash(sink);
+        if (len >= FF_SINK_HASH_CHUNK) {
+            sink->hash = ff_fnv1a64_update(sink->hash, bytes, len);
+            return;
+        }
+    }
+    ff_status status = ff_buf_append(&sink->buf, bytes, len, sink->err);
+    if (status != FF_OK)
+        sink->status = status;
+}
+
+/* ---- numbers ---- */
+
+void ff_text_int(ff_text_sink *sink, int64_t value) {
+    char text[32];
+    int text_len;
+    if (value >= -FF_MAX_SAFE_INTEGER && value <= FF_MAX_SAFE_INTEGER)
+        text_len = snprintf(text, sizeof text, "%" PRId64, value);
+    else
+        text_len = snprintf(text, sizeof text, "\"%" PRId64 "\"", value);
+    ff_text_sink_put(sink, text, (size_t)text_len);
+}
+
+void ff_text_uint(ff_text_sink *sink, uint64_t value) {
+    char text[32];
+    int text_len;
+    if (value <= (uint64_t)FF_MAX_SAFE_INTEGER)
+        text_len = snprintf(text, sizeof text, "%" PRIu64, value);
+    else
+        text_len = snprintf(text, sizeof text, "\"%" PRIu64 "\"", value);
+    ff_text_sink_put(sink, text, (size_t)text_len);
+}
+
+/* Writes the shortest round-trip digits of a finite, non-zero |value| into digits (no
+ * trailing zeros) and returns their count; *exponent10 is the exponent of the first digit
+ * (value = 0.d1d2... x 10^(exponent10 + 1)). Round-tripping is monotonic in the number of
+ * digits (the correctly rounded p+1 digit string is at least as close as the p digit one),
+ * so a binary search over 1..17 finds the shortest in about four tries. */
+static int shortest_digits(double value, char digits[24], int *exponent10) {
+    char text[40];
+    int lo = 1, hi = 17;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(text, sizeof text, "%.*e", mid - 1, value);
+        if (strtod(text, NULL) == value)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    snprintf(text, sizeof text, "%.*e", lo - 1, value);
+    /* text is "d[.ddd]e[+-]xx" for a positive value. */
+    int num_digits = 0;
+    const char *p = text;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[num_digits++] = *p;
+    *exponent10 = *p == 'e' ? atoi(p + 1) : 0;
+    while (num_digits > 1 && digits[num_digits - 1] == '0')
+        num_digits--;
+    digits[num_digits] = '\0';
+    return num_digits;
+}
+
+void ff_text_double(ff_text_sink *sink, double value) {
+    if (isnan(value)) {
+        ff_text_sink_puts(sink, "\"NaN\"");
+        return;
+    }
+    if (isinf(value)) {
+        ff_text_sink_puts(sink, value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+        return;
+    }
+    if (value == 0) {
+        ff_text_sink_puts(sink, signbit(value) ? "-0" : "0");
+        return;
+    }
+    if (value < 0) {
+        ff_text_sink_putc(sink, '-');
+        value = -value;
+    }
+    char digits[24];
+    int exponent10;
+    int k = shortest_digits(value, digits, &exponent10);
+    int n = exponent10 + 1; /* ECMAScript's n: value = s x 10^(n - k) */
+    if (k <= n && n <= 21) {
+        ff_text_sink_put(sink, digits, (size_t)k);
+        for (int zero_idx = 0; zero_idx < n - k; zero_idx++)
+            ff_text_sink_putc(sink, '0');
+    } else if (0 < n && n <= 21) {
+        ff_text_sink_put(sink, digits, (size_t)n);
+        ff_text_sink_putc(sink, '.');
+        ff_text_sink_put(sink, digits + n, (size_t)(k - n));
+    } else if (-6 < n && n <= 0) {
+        ff_text_sink_put(sink, "0.", 2);
+        for (int zero_idx = 0; zero_idx < -n; zero_idx++)
+            ff_text_sink_putc(sink, '0');
+        ff_text_sink_put(sink, digits, (size_t)k);
+    } else {
+        ff_text_sink_putc(sink, digits[0]);
+        if (k > 1) {
+            ff_text_sink_putc(sink, '.');
+            ff_text_sink_put(sink, digits + 1, (size_t)(k - 1));
+        }
+        char exponent[16];
+        int exponent_len =
+            snprintf(exponent, sizeof exponent, "e%c%d", n - 1 >= 0 ? '+' : '-', abs(n - 1));
+        ff_text_sink_put(sink, exponent, (size_t)exponent_len);
+    }
+}
+
+double ff_half_to_double(uint16_t bits) {
+    int sign = bits >> 15;
+    int exponent = (bits >> 10) & 0x1f;
+    int mantissa = bits & 0x3ff;
+    double magnitude;
+    if (exponent == 0)
+        magnitude = ldexp((double)mantissa, -24); /* subnormal */
+    else if (exponent == 31)
+        magnitude = mantissa ? NAN : INFINITY;
+    else
+        magnitude = ldexp((double)(mantissa | 0x400), exponent - 25);
+    return sign ? -magnitude : magnitude;
+}
+
+/* ---- strings and bytes ---- */
+
+void ff_text_json_string(ff_text_sink *sink, const uint8_t *bytes, size_t len) {
+    static const char hex[] = "0123456789abcdef";
+    ff_text_sink_putc(sink, '"');
+    size_t run_start = 0;
+    for (size_t byte_idx = 0; byte_idx < len; byte_idx++) {
+        uint8_t byte = bytes[byte_idx];
+        if (byte >= 0x20 && byte != '"' && byte != '\\')
+            continue;
+        ff_text_sink_put(sink, bytes + run_start, byte_idx - run_start);
+        run_start = byte_idx + 1;
+        char escape[6] = {'\\', 0, 0, 0, 0, 0};
+        size_t escape_len = 2;
+        switch (byte) {
+        case '"':
+            escape[1] = '"';
+            break;
+        case '\\':
+            escape[1] = '\\';
+            break;
+        case '\b':
+            escape[1] = 'b';
+            break;
+        case '\t':
+            escape[1] = 't';
+            break;
+        case '\n':
+            escape[1] = 'n';
+            break;
+        case '\f':
+            escape[1] = 'f';
+            break;
+        case '\r':
+            escape[1] = 'r';
+            break;
+        default:
+            memcpy(escape + 1, "u00", 3);
+            escape[4] = hex[byte >> 4];
+            escape[5] = hex[byte & 15];
+            escape_len = 6;
+            break;
+        }
+        ff_text_sink_put(sink, escape, escape_len);
+    }
+    ff_text_sink_put(sink, bytes + run_start, len - run_start);
+    ff_text_sink_putc(sink, '"');
+}
+
+void ff_text_hex(ff_text_sink *sink, const uint8_t *bytes, size_t len) {
+    static const char hex[] = "0123456789abcdef";
+    char chunk[256];
+    ff_text_sink_put(sink, "\"0x", 3);
+    size_t chunk_len = 0;
+    for (size_t byte_idx = 0; byte_idx < len; byte_idx++) {
+        chunk[chunk_len++] = hex[bytes[byte_idx] >> 4];
+        chunk[chunk_len++] = hex[bytes[byte_idx] & 15];
+        if (chunk_len == sizeof chunk) {
+            ff_text_sink_put(sink, chunk, chunk_len);
+            chunk_len = 0;
+        }
+    }
+    ff_text_sink_put(sink, chunk, chunk_len);
+    ff_text_sink_putc(sink, '"');
+}
+
+/* ---- decimals ---- */
+
+/* Writes a quoted decimal from its magnitude's decimal digits. */
+static void put_decimal_digits(ff_text_sink *sink, bool negative, const char *digits,
+                               size_t num_digits, int32_t scale) {
+    ff_text_sink_putc(sink, '"');
+    if (negative)
+        ff_text_sink_putc(sink, '-');
+    if (scale <= 0) {
+        ff_text_sink_put(sink, digits, num_digits);
+    } else if ((size_t)scale >= num_digits) {
+        ff_text_sink_put(sink, "0.", 2);
+        for (size_t zero_idx = num_digits; zero_idx < (size_t)scale; zero_idx++)
+            ff_text_sink_putc(sink, '0');
+        ff_text_sink_put(sink, digits, num_digits);
+    } else {
+        ff_text_sink_put(sink, digits, num_digits - (size_t)scale);
+        ff_text_sink_putc(sink, '.');
+        ff_text_sink_put(sink, digits + num_digits - (size_t)scale, (size_t)scale);
+    }
+    ff_text_sink_putc(sink, '"');
+}
+
+void ff_text_decimal_i64(ff_text_sink *sink, int64_t unscaled, int32_t scale) {
+    bool negative = unscaled < 0;
+    uint64_t magnitude = negative ? 0 - (uint64_t)unscaled : (uint64_t)unscaled;
+    char digits[32];
+    int num_digits = snprintf(digits, sizeof digits, "%" PRIu64, magnitude);
+    put_decimal_digits(sink, negative && magnitude != 0, digits, (size_t)num_digits, scale);
+}
+
+void ff_text_decimal_be(ff_text_sink *sink, const uint8_t *bytes, size_t len, int32_t scale) {
+    if (len <= 8) {
+        /* Sign-extend into an int64: the common case, no big arithmetic. */
+        uint64_t bits = len && (bytes[0] & 0x80) ? UINT64_MAX : 0;
+        for (size_t byte_idx = 0; byte_idx < len; byte_idx++)
+            bits = (bits << 8) | bytes[byte_idx];
+        ff_text_decimal_i64(sink, (int64_t)bits, scale);
+        return;
+    }
+    /* Big magnitude: little-endian base-2^32 limbs, negated when the sign bit is set, then
+     * repeated division by 10^9. Quadratic in the length, which is bounded by the value. */
+    bool negative = (bytes[0] & 0x80) != 0;
+    size_t num_limbs = (len + 3) / 4;
+    uint32_t limb_stack[16];
+    char digit_stack[160];
+    uint32_t *limbs = num_limbs <= 16 ? limb_stack : malloc(num_limbs * sizeof *limbs);
+    size_t digits_cap = num_limbs * 10 + 1;
+    char *digits = digits_cap <= sizeof digit_stack ? digit_stack : malloc(digits_cap);
+    if (!limbs || !digits) {
+        if (sink->status == FF_OK)
+            sink->status = ff_error_set(sink->err, FF_ERR_NO_MEMORY, "out of memory");
+        goto cleanup;
+    }
+    for (size_t limb_idx = 0; limb_idx < num_limbs; limb_idx++) {
+        uint32_t limb = 0;
+        for (int byte_in_limb = 3; byte_in_limb >= 0; byte_in_limb--) {
+            size_t from_end = limb_idx * 4 + (size_t)byte_in_limb;
+            uint8_t byte = from_end < len ? bytes[len - 1 - from_end] : (negative ? 0xff : 0);
+            limb = (limb << 8) | byte;
+        }
+        limbs[limb_idx] = limb;
+    }
+    if (negative) {
+        uint64_t carry = 1;
+        for (size_t limb_idx = 0; limb_idx < num_limbs; limb_idx++) {
+            uint64_t sum = (uint64_t)(uint32_t)~limbs[limb_idx] + carry;
+            limbs[limb_idx] = (uint32_t)sum;
+            carry = sum >> 32;
+        }
+    }
+    /* Digits come out least significant first, nine at a time. */
+    size_t num_digits = 0;
+    size_t top = num_limbs;
+    while (top > 0 && limbs[top - 1] == 0)
+        top--;
+    while (top > 0) {
+        uint64_t remainder = 0;
+        for (size_t limb_idx = top; limb_idx-- > 0;) {
+            uint64_t current = (remainder << 32) | limbs[limb_idx];
+            limbs[limb_idx] = (uint32_t)(current / 1000000000u);
+            remainder = current % 1000000000u;
+        }
+        while (top > 0 && limbs[top - 1] == 0)
+            top--;
+        for (int digit_idx = 0; digit_idx < 9 && (top > 0 || remainder > 0); digit_idx++) {
+            digits[num_digits++] = (char)('0' + remainder % 10);
+            remainder /= 10;
+        }
+    }
+    if (num_digits == 0)
+        digits[num_digits++] = '0';
+    for (size_t left = 0, right = num_digits - 1; left < right; left++, right--) {
+        char swap = digits[left];
+        digits[left] = digits[right];
+        digits[right] = swap;
+    }
+    put_decimal_digits(sink, negative, digits, num_digits, scale);
+cleanup:
+    if (limbs != limb_stack)
+        free(limbs);
+    if (digits != digit_stack)
+        free(digits);
+}
+
+/* ---- dates and times ---- */
+
+static int64_t floor_div(int64_t a, int64_t b) {
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/* Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's civil_from_days,
+ * with 400-year eras so any 64-bit count within +-2^60 works). */
+static void civil_from_days(int64_t days, int64_t *year, int *month, int *day) {
+    int64_t z = days + 719468;
+    int64_t era = floor_div(z, 146097);
+    int64_t doe = z - era * 146097;                                      /* [0, 146096] */
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
+    int64_t mp = (5 * doy + 2) / 153;                                    /* [0, 11] */
+    *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *year = yoe + era * 400 + (*month <= 2);
+}
+
+static int format_year(char *out, size_t cap, int64_t year) {
+    if (year >= 0 && year <= 9999)
+        return snprintf(out, cap, "%04" PRId64, year);
+    return snprintf(out, cap, "%c%06" PRIu64, year < 0 ? '-' : '+',
+                    year < 0 ? 0 - (uint64_t)year : (uint64_t)year);
+}
+
+void ff_text_date(ff_text_sink *sink, int64_t days) {
+    char text[64];
+    int64_t year;
+    int month, day;
+    /* Keep the arithmetic in range for hostile day counts; no real date is this far out. */
+    if (days > (INT64_C(1) << 60) || days < -(INT64_C(1) << 60)) {
+        ff_text_int(sink, days);
+        return;
+    }
+    civil_from_days(days, &year, &month, &day);
+    text[0] = '"';
+    int used = 1 + format_year(text + 1, sizeof text - 1, year);
+    used += snprintf(text + used, sizeof text - (size_t)used, "-%02d-%02d\"", month, day);
+    ff_text_sink_put(sink, text, (size_t)used);
+}
+
+void ff_text_timestamp_parts(ff_text_sink *sink, int64_t days, int64_t nanos_of_day,
+                             int frac_digits) {
+    char text[96];
+    int64_t year;
+    int month, day;
+    civil_from_days(days, &year, &month, &day);
+    int64_t seconds = nanos_of_day / 1000000000;
+    int64_t fraction = nanos_of_day % 1000000000;
+    for (int digit_idx = frac_digits; digit_idx < 9; digit_idx++)
+        fraction /= 10;
+    text[0] = '"';
+    int used = 1 + format_year(text + 1, sizeof text - 1, year);
+    used +=
+        snprintf(text + used, sizeof text - (size_t)used,
+                 "-%02d-%02dT%02d:%02d:%02d.%0*" PRId64 "Z\"", month, day, (int)(seconds / 3600),
+                 (int)(seconds / 60 % 60), (int)(seconds % 60), frac_digits, fraction);
+    ff_text_sink_put(sink, text, (size_t)used);
+}
+
+/* Units per second of a TIME/TIMESTAMP unit and the fractional digits it shows. */
+static int64_t unit_per_second(ff_time_unit unit, int *frac_digits) {
+    switch (unit) {
+    case FF_TIME_MILLIS:
+        *frac_digits = 3;
+        return 1000;
+    case FF_TIME_MICROS:
+        *frac_digits = 6;
+        return 1000000;
+    case FF_TIME_NANOS:
+        break;
+    }
+    *frac_digits = 9;
+    return 1000000000;
+}
+
+static void put_timestamp(ff_text_sink *sink, int64_t value, ff_time_unit unit) {
+    int frac_digits;
+    int64_t per_second = unit_per_second(unit, &frac_digits);
+    int64_t per_day = per_second * 86400;
+    int64_t days = floor_div(value, per_day);
+    int64_t within_day = value - days * per_day;
+    ff_text_timestamp_parts(sink, days, within_day * (1000000000 / per_second), frac_digits);
+}
+
+static void put_time(ff_text_sink *sink, int64_t value, ff_time_unit unit) {
+    int frac_digits;
+    int64_t per_second = unit_per_second(unit, &frac_digits);
+    int64_t seconds = floor_div(value, per_second);
+    int64_t fraction = value - seconds * per_second;
+    char text[80];
+    int text_len =
+        snprintf(text, sizeof text, "\"%02" PRId64 ":%02d:%02d.%0*" PRId64 "\"", seconds / 3600,
+                 (int)(seconds / 60 % 60), (int)(seconds % 60), frac_digits, fraction);
+    ff_text_sink_put(sink, text, (size_t)text_len);
+}
+
+static void put_int96(ff_text_sink *sink, const uint8_t *value) {
+    const int64_t nanos_per_day = INT64_C(86400000000000);
+    int64_t nanos = (int64_t)ff_load_le64(value);
+    int64_t julian_day = (int32_t)ff_load_le32(value + 8);
+    int64_t day_carry = floor_div(nanos, nanos_per_day);
+    int64_t days = julian_day - 2440588 + day_carry;
+    ff_text_timestamp_parts(sink, days, nanos - day_carry * nanos_per_day, 9);
+}
+
+static void put_uuid(ff_text_sink *sink, const uint8_t *value) {
+    static const char hex[] = "0123456789abcdef";
+    char text[40];
+    size_t used = 0;
+    text[used++] = '"';
+    for (int byte_idx = 0; byte_idx < 16; byte_idx++) {
+        if (byte_idx == 4 || byte_idx == 6 || byte_idx == 8 || byte_idx == 10)
+            text[used++] = '-';
+        text[used++] = hex[value[byte_idx] >> 4];
+        text[used++] = hex[value[byte_idx] & 15];
+    }
+    text[used++] = '"';
+    ff_text_sink_put(sink, text, used);
+}
+
+static void put_interval(ff_text_sink *sink, const uint8_t *value) {
+    char text[96];
+    int text_len = snprintf(text, sizeof text,
+                            "{\"months\":%" PRIu32 ",\"days\":%" PRIu32 ",\"millis\":%" PRIu32 "}",
+                            ff_load_le32(value), ff_load_le32(value + 4), ff_load_le32(value + 8));
+    ff_text_sink_put(sink, text, (size_t)text_len);
+}
+
+static bool is_string_kind(ff_logical_kind kind) {
+    return kind == FF_LOGICAL_STRING || kind == FF_LOGICAL_ENUM || kind == FF_LOGICAL_JSON;
+}
+
+void ff_text_value(ff_text_sink *sink, const ff_type *type, const uint8_t *value, size_t len) {
+    if (type->logical == FF_LOGICAL_NULL) {
+        sink->wrote_null = sink->bare_strings;
+        ff_text_sink_put(sink, "null", 4);
+        return;
+    }
+    switch (type->physical) {
+    case FF_PHYSICAL_BOOLEAN:
+        if (len < 1)
+            break;
+        ff_text_sink_puts(sink, value[0] ? "true" : "false");
+        return;
+    case FF_PHYSICAL_INT32: {
+        if (len < 4)
+            break;
+        int32_t v = (int32_t)ff_load_le32(value);
+        if (type->logical == FF_LOGICAL_DECIMAL)
+            ff_text_decimal_i64(sink, v, type->scale);
+        else if (type->logical == FF_LOGICAL_DATE)
+            ff_text_date(sink, v);
+        else if (type->logical == FF_LOGICAL_TIME)
+            put_time(sink, v, type->unit);
+        else if (type->logical == FF_LOGICAL_TIMESTAMP)
+            put_timestamp(sink, v, type->unit);
+        else if (type->logical == FF_LOGICAL_INT && !type->int_is_signed)
+            ff_text_uint(sink, (uint32_t)v);
+        else
+            ff_text_int(sink, v);
+        return;
+    }
+    case FF_PHYSICAL_INT64: {
+        if (len < 8)
+            break;
+        int64_t v = (int64_t)ff_load_le64(value);
+        if (type->logical == FF_LOGICAL_DECIMAL)
+            ff_text_decimal_i64(sink, v, type->scale);
+        else if (type->logical == FF_LOGICAL_TIMESTAMP)
+            put_timestamp(sink, v, type->unit);
+        else if (type->logical == FF_LOGICAL_TIME)
+            put_time(sink, v, type->unit);
+        else if (type->logical == FF_LOGICAL_DATE)
+            ff_text_date(sink, v);
+        else if (type->logical == FF_LOGICAL_INT && !type->int_is_signed)
+            ff_text_uint(sink, (uint64_t)v);
+        else
+            ff_text_int(sink, v);
+        return;
+    }
+    case FF_PHYSICAL_INT96:
+        if (len < 12)
+            break;
+        put_int96(sink, value);
+        return;
+    case FF_PHYSICAL_FLOAT: {
+        if (len < 4)
+            break;
+        float f;
+        memcpy(&f, value, 4);
+        ff_text_double(sink, (double)f);
+        return;
+    }
+    case FF_PHYSICAL_DOUBLE: {
+        if (len < 8)
+            break;
+        double d;
+        memcpy(&d, value, 8);
+        ff_text_double(sink, d);
+        return;
+    }
+    case FF_PHYSICAL_BYTE_ARRAY:
+    case FF_PHYSICAL_FIXED_LEN_BYTE_ARRAY:
+        if (is_string_kind(type->logical)) {
+            if (sink->bare_strings)
+                ff_text_sink_put(sink, value, len);
+            else
+                ff_text_json_string(sink, value, len);
+            return;
+        }
+        if (type->logical == FF_LOGICAL_DECIMAL) {
+            ff_text_decimal_be(sink, value, len, type->scale);
+            return;
+        }
+        if (type->logical == FF_LOGICAL_FLOAT16 && len == 2) {
+            ff_text_double(sink, ff_half_to_double(ff_load_le16(value)));
+            return;
+        }
+        if (type->logical == FF_LOGICAL_UUID && len == 16) {
+            put_uuid(sink, value);
+            return;
+        }
+        if (type->logical == FF_LOGICAL_INTERVAL && len == 12) {
+            put_interval(sink, value);
+            return;
+        }
+        break;
+    }
+    ff_text_hex(sink, value, len);
+}
