@@ -20,6 +20,10 @@ int ff_cli_fingerprint(int argc, char **argv);
 int ff_cli_recover(int argc, char **argv);
 int ff_cli_verify(int argc, char **argv);
 int ff_cli_backups(int argc, char **argv);
+int ff_cli_delete(int argc, char **argv);
+int ff_cli_update(int argc, char **argv);
+int ff_cli_upsert(int argc, char **argv);
+int ff_cli_dedup(int argc, char **argv);
 
 #define FF_CLI_COMMAND_LIST(X)                                                                     \
     X("version", ff_cli_version, "print the version")                                              \
@@ -29,6 +33,10 @@ int ff_cli_backups(int argc, char **argv);
     X("fingerprint", ff_cli_fingerprint, "order-independent content fingerprint")                  \
     X("recover", ff_cli_recover, "finish or undo what a crash left behind")                        \
     X("verify", ff_cli_verify, "check a dataset's structure and tool state")                       \
-    X("backups", ff_cli_backups, "list, restore, drop or prune backups")
+    X("backups", ff_cli_backups, "list, restore, drop or prune backups")                           \
+    X("delete", ff_cli_delete, "delete the rows matching --where")                                 \
+    X("update", ff_cli_update, "set columns of the rows matching --where")                         \
+    X("upsert", ff_cli_upsert, "merge rows by key: update matches, insert the rest")               \
+    X("dedup", ff_cli_dedup, "keep one row per key")
 
 #endif

@@ -1,0 +1,182 @@
+/* FluxForge row-level operations: delete, update, upsert and dedup (DESIGN.md §2, §5-§7).
+ *
+ * Parquet files are immutable, so each operation is a read-modify-write of exactly the files
+ * that hold affected rows. All four share one rewrite engine: a plan picks the files (and row
+ * groups) that can hold affected rows, using partition values and row-group statistics; the
+ * engine reads only the columns that decide whether a row is affected until a file is known
+ * to hold such a row, then streams that file's row groups through the operation's per-batch
+ * step (rows to keep, values that change, the partition each row belongs to) into new files
+ * staged through a dataset transaction. Files without affected rows are never opened beyond
+ * their footer and stay byte for byte as they were; a file whose rows all go away is removed,
+ * never rewritten empty. Rewritten files keep the source's schema and key-value metadata
+ * (plus any added column).
+ *
+ * Every function here opens the dataset itself (taking the write lock and running recovery,
+ * or, for a dry run, reading only), commits in groups of partitions (each group one
+ * transaction, validated by row counts), and fills an ff_ops_stats. On failure nothing that
+ * was not already committed by an earlier group changes, and the message names the file,
+ * column or position at fault. A run that finds nothing to change commits nothing.
+ *
+ * All option strings and arrays are borrowed for the call. */
+#ifndef FLUXFORGE_OPS_H
+#define FLUXFORGE_OPS_H
+
+#include <fluxforge/dataset.h>
+#include <fluxforge/error.h>
+#include <fluxforge/io.h>
+#include <fluxforge/writer.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What an operation did (or, for a dry run, would do). Counters that do not apply to an
+ * operation stay 0. */
+typedef struct ff_ops_stats {
+    bool is_dry_run;
+    int64_t rows_scanned;   /* rows of files whose affected rows were looked for */
+    int64_t rows_deleted;   /* delete */
+    int64_t rows_updated;   /* update, upsert */
+    int64_t rows_inserted;  /* upsert */
+    int64_t rows_unchanged; /* upsert: matched keys whose values were already equal */
+    int64_t rows_removed;   /* dedup */
+    int64_t rows_moved;     /* update of a partition column: rows now in another directory */
+    int64_t files_scanned;  /* files opened beyond partition pruning */
+    int64_t files_rewritten;
+    int64_t files_removed;      /* files whose rows all went away */
+    int64_t files_added;        /* new files written (rewrites and inserts) */
+    int64_t row_groups_skipped; /* by statistics */
+    int64_t partitions_touched;
+    int64_t bytes_before;        /* size of the files replaced or removed */
+    int64_t bytes_after;         /* size of the files written (estimated in a dry run) */
+    int64_t transactions;        /* commits */
+    char last_txid[FF_TXID_CAP]; /* the last commit's id ("" when nothing was committed) */
+} ff_ops_stats;
+
+/* Progress: files_done of files_total examined. user is the options' progress_user. */
+typedef void (*ff_ops_progress_fn)(void *user, const char *op, int64_t files_done,
+                                   int64_t files_total);
+
+/* Options every operation takes. */
+typedef struct ff_ops_options {
+    bool dry_run;           /* plan and count, write nothing (the dataset is opened read-only) */
+    bool wait_for_lock;     /* wait for another writer instead of failing */
+    bool no_backup;         /* drop the backup each commit leaves */
+    const char *backup_dir; /* copies of replaced files go to DIR/<txid>/ (NULL: hard links) */
+    ff_compression compression;    /* default ZSTD */
+    int compression_level;         /* -1: codec default */
+    bool check_row_counts;         /* validate rows in/out before each commit (default true) */
+    int64_t partitions_per_commit; /* partitions per transaction; default 1024 */
+    /* Restricts the operation to partitions whose directory values equal these "K=V" pairs
+     * (decoded values; all pairs must match). */
+    const char *const *partitions;
+    int32_t num_partitions;
+    ff_io *io;                   /* NULL: plain I/O */
+    ff_ops_progress_fn progress; /* NULL: silent */
+    void *progress_user;
+} ff_ops_options;
+
+void ff_ops_options_init(ff_ops_options *options);
+
+/* ---- delete --------------------------------------------------------------------------- */
+
+typedef struct ff_delete_options {
+    ff_ops_options common;
+    const char *where; /* required: rows where it is TRUE are deleted (NULL keeps the row) */
+} ff_delete_options;
+
+void ff_delete_options_init(ff_delete_options *options);
+
+/* Deletes the rows matching options->where from the dataset at root.
+ * @return FF_OK; FF_ERR_EXPR_SYNTAX / FF_ERR_EXPR_TYPE for a bad predicate ("at N: ...");
+ *         FF_ERR_CONFLICT when the dataset is locked or a file changed meanwhile;
+ *         FF_ERR_SCHEMA for incompatible file schemas; I/O errors naming the file. */
+ff_status ff_dataset_delete(const char *root, const ff_delete_options *options, ff_ops_stats *stats,
+                            ff_error *err);
+
+/* ---- update --------------------------------------------------------------------------- */
+
+typedef struct ff_assignment {
+    const char *column;
+    const char *expr;
+} ff_assignment;
+
+typedef struct ff_update_options {
+    ff_ops_options common;
+    const ff_assignment *assignments;
+    int32_t num_assignments;
+    const char *where; /* NULL: every row */
+    bool add_columns;  /* allow assigning a column that does not exist yet */
+} ff_update_options;
+
+void ff_update_options_init(ff_update_options *options);
+
+/* Sets columns of the rows matching where; all assignments see the row's old values. A
+ * result is cast to the column's type or refused (FF_ERR_EXPR_TYPE) before anything is
+ * written. Assigning a partition column moves the row into its new value's directory. */
+ff_status ff_dataset_update(const char *root, const ff_update_options *options, ff_ops_stats *stats,
+                            ff_error *err);
+
+/* ---- upsert --------------------------------------------------------------------------- */
+
+typedef enum ff_dedup_input {
+    FF_DEDUP_INPUT_ERROR = 0, /* duplicate keys in the input are an error naming the key */
+    FF_DEDUP_INPUT_FIRST = 1, /* keep the first row of each key */
+    FF_DEDUP_INPUT_LAST = 2,  /* keep the last */
+} ff_dedup_input;
+
+typedef struct ff_upsert_options {
+    ff_ops_options common;
+    const char *from_path; /* a Parquet file or a dataset directory; NULL: from_data */
+    const void *from_data; /* a whole Parquet file in memory (stdin) */
+    size_t from_len;
+    const char *const *keys;
+    int32_t num_keys;
+    const char *const *partition_by; /* for a dataset without partitions yet; else must match */
+    int32_t num_partition_by;
+    const char *const *update_columns; /* NULL: every non-key column of the input */
+    int32_t num_update_columns;
+    ff_dedup_input dedup_input;
+    bool add_columns; /* allow input columns the dataset lacks */
+} ff_upsert_options;
+
+void ff_upsert_options_init(ff_upsert_options *options);
+
+/* Merges the input rows into the dataset: rows whose key exists in their partition update
+ * the matching rows, the others are inserted into (possibly new) partitions. */
+ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, ff_ops_stats *stats,
+                            ff_error *err);
+
+/* ---- dedup ---------------------------------------------------------------------------- */
+
+typedef struct ff_dedup_options {
+    ff_ops_options common;
+    const char *const *keys;
+    int32_t num_keys;
+    bool keep_last;         /* keep the last row of each key instead of the first */
+    const char *order_by;   /* NULL: file name and row position only */
+    bool across_partitions; /* one row per key in the dataset, not per partition */
+} ff_dedup_options;
+
+void ff_dedup_options_init(ff_dedup_options *options);
+
+/* Leaves one row per key. "First" is the smallest (order_by ascending, NULLs last; then file
+ * name; then row position); "last" is the largest order_by (NULLs still lose), then the last
+ * file name and row position. */
+ff_status ff_dataset_dedup(const char *root, const ff_dedup_options *options, ff_ops_stats *stats,
+                           ff_error *err);
+
+/* ---- statistics as JSON --------------------------------------------------------------- */
+
+/* Writes the statistics as one JSON object ({"op":"delete","dry_run":false,...}) into buf
+ * (cap bytes, NUL-terminated, cut if too small). @return the length it needed. */
+size_t ff_ops_stats_json(const ff_ops_stats *stats, const char *op, char *buf, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

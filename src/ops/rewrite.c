@@ -1,0 +1,943 @@
+/* The rewrite engine shared by delete, update, upsert and dedup (DESIGN.md §2, §9).
+ *
+ * For each file the step's plan selects, the engine streams row groups through the step into
+ * writers staged in a dataset transaction, then removes the source in the same transaction.
+ * Work is skipped at three levels before any data page is read: partitions (the directory's
+ * values as exact facts), files (the step looks at the footer) and row groups (column chunk
+ * statistics through the same range analysis); then only the probe columns are decoded
+ * until a row group is known to hold affected rows. A file with no affected row is closed
+ * without having been written: it stays byte for byte as it was, inode included.
+ *
+ * Memory: one row group of the source plus the writers' buffered row group, per file; the
+ * writers of a file are closed before the next file is opened. Partitions commit in groups
+ * (ff_ops_options.partitions_per_commit), each group one transaction validated by row counts
+ * (rows in - rows removed + rows added == rows out). */
+#include "ops/ops_internal.h"
+
+#include "util/check.h"
+#include "util/fileio.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One output file being written. */
+typedef struct ops_out {
+    char *dir;
+    ff_writer *writer; /* NULL in a dry run */
+    int64_t num_rows;
+    ff_batch gather;
+} ops_out;
+
+typedef struct ops_outs {
+    ops_out *items;
+    size_t count, cap;
+} ops_outs;
+
+struct ops_engine {
+    ops_engine_config cfg;
+    const ff_ops_options *opts;
+    ff_dataset *ds;
+    ff_discovery *discovery;
+    ops_schema global;
+    bool has_union;
+    int32_t *partition_fields;
+    ff_txn *txn;
+    /* The current group (transaction). */
+    int64_t group_rows_in, group_rows_out, group_rows_removed, group_rows_added;
+    int64_t group_partitions;
+    bool group_has_changes;
+    const char *group_last_dir;
+    ops_keymap touched;
+    ops_outs file_outs; /* outputs of the file being rewritten */
+    ops_outs new_outs;  /* inserts, per directory, until the commit */
+    ff_schema *new_tree;
+    /* Scratch reused from file to file. */
+    ff_batch probe_batch, full_batch, view, out_view;
+    ff_vector *null_columns; /* per eval column of the current file */
+    int32_t num_null_columns;
+    ff_buf path_buf;
+    int64_t file_rows, file_bytes; /* current source, for dry-run estimates */
+};
+
+void ff_ops_options_init(ff_ops_options *options) {
+    memset(options, 0, sizeof *options);
+    options->compression = FF_COMPRESSION_ZSTD;
+    options->compression_level = -1;
+    options->check_row_counts = true;
+    options->partitions_per_commit = 1024;
+}
+
+const ff_discovery *ops_engine_discovery(const ops_engine *engine) {
+    return engine->discovery;
+}
+ops_schema *ops_engine_schema(ops_engine *engine) {
+    return &engine->global;
+}
+bool ops_engine_has_union(const ops_engine *engine) {
+    return engine->has_union;
+}
+const int32_t *ops_engine_partition_fields(const ops_engine *engine) {
+    return engine->partition_fields;
+}
+bool ops_engine_is_dry_run(const ops_engine *engine) {
+    return engine->opts->dry_run;
+}
+ff_compression ops_engine_compression(const ops_engine *engine) {
+    return engine->opts->compression;
+}
+
+static void map_partition_fields(ops_engine *engine) {
+    for (size_t idx = 0; idx < engine->discovery->num_partition_columns; idx++)
+        engine->partition_fields[idx] =
+            ops_schema_find(&engine->global, engine->discovery->partition_columns[idx]);
+}
+
+static ff_status full_path(ops_engine *engine, const char *rel, ff_error *err) {
+    ff_buf_reset(&engine->path_buf);
+    ff_status status = ff_buf_printf(&engine->path_buf, err, "%s/%s", engine->cfg.root, rel);
+    return status;
+}
+
+/* Merges one file's schema into the global schema. */
+static ff_status merge_file(ops_engine *engine, const ff_dataset_file *file, ff_error *err) {
+    ff_reader *reader = NULL;
+    FF_FORWARD_IF_ERROR(full_path(engine, file->rel_path, err));
+    ff_status status = ff_reader_open((const char *)engine->path_buf.data, NULL, &reader, err);
+    if (status == FF_OK)
+        status = ops_schema_merge(&engine->global, ff_reader_schema(reader), file->rel_path, err);
+    ff_reader_free(reader);
+    return status;
+}
+
+ff_status ops_engine_load_union(ops_engine *engine, ff_error *err) {
+    if (engine->has_union)
+        return FF_OK;
+    /* Keep fields a step added (they come after the files' columns). */
+    ops_schema added;
+    ops_schema_init(&added);
+    ff_status status = FF_OK;
+    for (int32_t idx = 0; idx < engine->global.num_fields && status == FF_OK; idx++)
+        if (!strcmp(engine->global.sources[idx], "(added)"))
+            status = ops_schema_add(&added, engine->global.fields[idx].name,
+                                    &engine->global.fields[idx].type, err);
+    ops_schema_free(&engine->global);
+    ops_schema_init(&engine->global);
+    for (size_t file_idx = 0; file_idx < engine->discovery->num_files && status == FF_OK;
+         file_idx++)
+        status = merge_file(engine, &engine->discovery->files[file_idx], err);
+    for (int32_t idx = 0; idx < added.num_fields && status == FF_OK; idx++)
+        if (ops_schema_find(&engine->global, added.fields[idx].name) < 0)
+            status = ops_schema_add(&engine->global, added.fields[idx].name,
+                                    &added.fields[idx].type, err);
+    ops_schema_free(&added);
+    if (status == FF_OK) {
+        engine->has_union = true;
+        map_partition_fields(engine);
+    }
+    return status;
+}
+
+ff_status ops_engine_open(const ops_engine_config *config, ops_engine **out, ff_error *err) {
+    ff_status status = FF_OK;
+    ops_engine *engine = ff_calloc(1, sizeof *engine, "engine", err);
+    if (!engine)
+        return FF_ERR_NO_MEMORY;
+    engine->cfg = *config;
+    engine->opts = config->options;
+    ops_schema_init(&engine->global);
+    ops_keymap_init(&engine->touched);
+    ff_buf_init(&engine->path_buf, 0);
+    memset(config->stats, 0, sizeof *config->stats);
+    config->stats->is_dry_run = engine->opts->dry_run;
+    ff_dataset_options dopts;
+    ff_dataset_options_init(&dopts);
+    dopts.mode = engine->opts->dry_run ? FF_DATASET_READ : FF_DATASET_WRITE;
+    dopts.wait_for_lock = engine->opts->wait_for_lock;
+    dopts.backup_dir = engine->opts->backup_dir;
+    dopts.io = engine->opts->io;
+    dopts.create_if_missing = config->create_if_missing && !engine->opts->dry_run;
+    if (engine->opts->dry_run && config->create_if_missing && !ff_io_exists(config->root)) {
+        /* A dry run into a dataset that does not exist yet: plan against nothing. */
+        static const ff_discovery empty = {0};
+        engine->discovery = ff_calloc(1, sizeof *engine->discovery, "discovery", err);
+        if (!engine->discovery) {
+            status = FF_ERR_NO_MEMORY;
+            goto cleanup;
+        }
+        *engine->discovery = empty;
+        engine->has_union = true;
+        *out = engine;
+        return FF_OK;
+    }
+    FF_CHECK_GOTO(status, ff_dataset_open(config->root, &dopts, &engine->ds, err), cleanup);
+    FF_CHECK_GOTO(status, ff_dataset_discover(engine->ds, &engine->discovery, err), cleanup);
+    engine->partition_fields = ff_calloc(engine->discovery->num_partition_columns + 1,
+                                         sizeof(int32_t), "partition fields", err);
+    if (!engine->partition_fields) {
+        status = FF_ERR_NO_MEMORY;
+        goto cleanup;
+    }
+    if (engine->discovery->num_files > 0)
+        FF_CHECK_GOTO(status, merge_file(engine, &engine->discovery->files[0], err), cleanup);
+    else
+        engine->has_union = true;
+    map_partition_fields(engine);
+    *out = engine;
+    return FF_OK;
+cleanup:
+    ops_engine_free(engine);
+    return status;
+}
+
+static void outs_free(ops_outs *outs) {
+    for (size_t idx = 0; idx < outs->count; idx++) {
+        free(outs->items[idx].dir);
+        ff_writer_free(outs->items[idx].writer);
+        ff_batch_free(&outs->items[idx].gather);
+    }
+    free(outs->items);
+    memset(outs, 0, sizeof *outs);
+}
+
+static void free_null_columns(ops_engine *engine) {
+    for (int32_t idx = 0; idx < engine->num_null_columns; idx++)
+        ff_vector_free(&engine->null_columns[idx]);
+    free(engine->null_columns);
+    engine->null_columns = NULL;
+    engine->num_null_columns = 0;
+}
+
+void ops_engine_free(ops_engine *engine) {
+    if (!engine)
+        return;
+    outs_free(&engine->file_outs);
+    outs_free(&engine->new_outs);
+    ff_txn_free(engine->txn);
+    ff_discovery_free(engine->ds ? engine->discovery : NULL);
+    if (!engine->ds)
+        free(engine->discovery);
+    ff_dataset_close(engine->ds);
+    ops_schema_free(&engine->global);
+    ops_keymap_free(&engine->touched);
+    ff_buf_free(&engine->path_buf);
+    free(engine->partition_fields);
+    ff_schema_free(engine->new_tree);
+    ff_batch_free(&engine->probe_batch);
+    ff_batch_free(&engine->full_batch);
+    free(engine->view.columns);
+    free(engine->out_view.columns);
+    free_null_columns(engine);
+    free(engine);
+}
+
+ff_status ops_engine_touch(ops_engine *engine, const char *dir, ff_error *err) {
+    ops_keymap_entry *entry;
+    bool is_new;
+    ff_status status = ops_keymap_upsert(&engine->touched, (const uint8_t *)dir, strlen(dir),
+                                         &entry, &is_new, err);
+    if (status == FF_OK && is_new)
+        engine->cfg.stats->partitions_touched++;
+    return status;
+}
+
+void ops_engine_count(ops_engine *engine, int64_t rows_removed, int64_t rows_added) {
+    engine->group_rows_removed += rows_removed;
+    engine->group_rows_added += rows_added;
+}
+
+static ff_status ensure_txn(ops_engine *engine, ff_error *err) {
+    if (engine->opts->dry_run || engine->txn)
+        return FF_OK;
+    return ff_txn_begin(engine->ds, engine->cfg.step->op, &engine->txn, err);
+}
+
+/* ---- Outputs ----------------------------------------------------------------------------- */
+
+static ff_status out_find(ops_engine *engine, ops_outs *outs, const char *dir,
+                          const ff_schema *tree, const ff_reader *source, ops_out **out,
+                          ff_error *err) {
+    for (size_t idx = 0; idx < outs->count; idx++) {
+        if (!strcmp(outs->items[idx].dir, dir)) {
+            *out = &outs->items[idx];
+            return FF_OK;
+        }
+    }
+    if (outs->count == outs->cap) {
+        size_t cap = outs->cap ? outs->cap * 2 : 4;
+        ops_out *items = ff_realloc(outs->items, cap * sizeof *items, "outputs", err);
+        if (!items)
+            return FF_ERR_NO_MEMORY;
+        outs->items = items;
+        outs->cap = cap;
+    }
+    ops_out *item = &outs->items[outs->count];
+    memset(item, 0, sizeof *item);
+    item->dir = ff_strndup(dir, strlen(dir), err);
+    if (!item->dir)
+        return FF_ERR_NO_MEMORY;
+    outs->count++;
+    FF_FORWARD_IF_ERROR(ops_engine_touch(engine, dir, err));
+    *out = item;
+    if (engine->opts->dry_run)
+        return FF_OK;
+    FF_FORWARD_IF_ERROR(ensure_txn(engine, err));
+    const char *stage_path = NULL;
+    FF_FORWARD_IF_ERROR(ff_txn_add_file(engine->txn, dir, &stage_path, NULL, err));
+    engine->group_has_changes = true;
+    ff_writer_options wopts;
+    ff_writer_options_init(&wopts);
+    wopts.compression = engine->opts->compression;
+    wopts.compression_level = engine->opts->compression_level;
+    /* Bounded memory: a writer buffers one row group. */
+    wopts.row_group_bytes = 64ll << 20;
+    ff_key_value *kvs = NULL;
+    ff_status status = FF_OK;
+    if (source) {
+        int64_t max_rows = 0;
+        for (int32_t rg = 0; rg < ff_reader_num_row_groups(source); rg++) {
+            int64_t rows = ff_reader_row_group_num_rows(source, rg);
+            if (rows > max_rows)
+                max_rows = rows;
+        }
+        if (max_rows > 0 && max_rows < wopts.row_group_rows)
+            wopts.row_group_rows = max_rows < 1024 ? 1024 : max_rows;
+        int32_t num_kv = ff_reader_num_key_values(source);
+        if (num_kv > 0) {
+            kvs = ff_calloc((size_t)num_kv, sizeof *kvs, "key-value metadata", err);
+            if (!kvs)
+                return FF_ERR_NO_MEMORY;
+            for (int32_t kv_idx = 0; kv_idx < num_kv; kv_idx++) {
+                const uint8_t *value;
+                size_t value_len;
+                ff_reader_key_value(source, kv_idx, &kvs[kv_idx].key, &value, &value_len);
+                kvs[kv_idx].value = (const char *)value;
+            }
+            wopts.key_value_metadata = kvs;
+            wopts.num_key_value_metadata = num_kv;
+            wopts.metadata_source_schema = ff_reader_schema(source);
+        }
+    }
+    status = ff_writer_open(stage_path, tree, &wopts, &item->writer, err);
+    free(kvs);
+    return status;
+}
+
+static ff_status out_write(ops_out *out, const ff_batch *batch, const uint32_t *rows,
+                           int64_t num_rows, ff_error *err) {
+    out->num_rows += num_rows;
+    if (!out->writer || num_rows == 0)
+        return FF_OK;
+    if (!rows && num_rows == batch->num_rows)
+        return ff_writer_write_batch(out->writer, batch, err);
+    if (out->gather.num_columns != batch->num_columns) {
+        ff_batch_free(&out->gather);
+        FF_FORWARD_IF_ERROR(ff_batch_init(&out->gather, batch->num_columns, err));
+    }
+    ff_batch_reset(&out->gather);
+    for (int32_t col = 0; col < batch->num_columns; col++) {
+        ff_vector *dst = &out->gather.columns[col];
+        dst->type = batch->columns[col].type;
+        FF_FORWARD_IF_ERROR(ops_vector_append(dst, &batch->columns[col], rows, num_rows, err));
+    }
+    out->gather.num_rows = num_rows;
+    return ff_writer_write_batch(out->writer, &out->gather, err);
+}
+
+/* Closes every output of outs, adding to the statistics; est_bytes_per_row is for dry runs. */
+static ff_status outs_close(ops_engine *engine, ops_outs *outs, double est_bytes_per_row,
+                            int64_t *rows_written, ff_error *err) {
+    ff_status status = FF_OK;
+    ff_ops_stats *stats = engine->cfg.stats;
+    for (size_t idx = 0; idx < outs->count; idx++) {
+        ops_out *out = &outs->items[idx];
+        if (out->writer && status == FF_OK) {
+            status = ff_writer_close(out->writer, err);
+            if (status == FF_OK)
+                stats->bytes_after += ff_writer_bytes_written(out->writer);
+            else
+                ff_error_prefix(err, "%s", out->dir[0] ? out->dir : "(root)");
+        } else if (!out->writer) {
+            stats->bytes_after += (int64_t)(est_bytes_per_row * (double)out->num_rows);
+        }
+        if (out->num_rows > 0 || out->writer)
+            stats->files_added++;
+        *rows_written += out->num_rows;
+    }
+    outs_free(outs);
+    return status;
+}
+
+static ff_status ensure_new_tree(ops_engine *engine, ff_error *err) {
+    if (engine->new_tree)
+        return FF_OK;
+    int32_t *indices =
+        ff_calloc((size_t)engine->global.num_fields + 1, sizeof *indices, "schema", err);
+    if (!indices)
+        return FF_ERR_NO_MEMORY;
+    for (int32_t idx = 0; idx < engine->global.num_fields; idx++)
+        indices[idx] = idx;
+    ff_status status = ops_schema_tree(NULL, &engine->global, indices, engine->global.num_fields,
+                                       &engine->new_tree, err);
+    free(indices);
+    return status;
+}
+
+ff_status ops_emit_new(ops_engine *engine, const ff_batch *batch, const uint32_t *rows,
+                       int64_t num_rows, const char *dir, ff_error *err) {
+    if (num_rows == 0)
+        return FF_OK;
+    FF_FORWARD_IF_ERROR(ensure_new_tree(engine, err));
+    ops_out *out = NULL;
+    FF_FORWARD_IF_ERROR(
+        out_find(engine, &engine->new_outs, dir, engine->new_tree, NULL, &out, err));
+    return out_write(out, batch, rows, num_rows, err);
+}
+
+ff_status ops_emit(ops_engine *engine, ops_file *file, const ff_batch *batch, const uint32_t *rows,
+                   int64_t num_rows, const char *dir, ff_error *err) {
+    if (!dir)
+        dir = file->entry->partition_dir;
+    ops_out *out = NULL;
+    const ff_schema *tree = file->tree;
+    ff_schema *extended = NULL;
+    ff_status status = FF_OK;
+    bool exists = false;
+    for (size_t idx = 0; idx < engine->file_outs.count; idx++)
+        exists = exists || !strcmp(engine->file_outs.items[idx].dir, dir);
+    if (!exists && file->num_out_extra > 0) {
+        status = ops_schema_tree(file->tree, &engine->global, file->out_extra, file->num_out_extra,
+                                 &extended, err);
+        tree = extended;
+    }
+    if (status == FF_OK)
+        status = out_find(engine, &engine->file_outs, dir, tree, file->reader, &out, err);
+    ff_schema_free(extended);
+    if (status == FF_OK)
+        status = out_write(out, batch, rows, num_rows, err);
+    return status;
+}
+
+/* ---- Files ------------------------------------------------------------------------------- */
+
+static bool file_is_flat(const ff_schema *tree) {
+    if (tree->num_leaves != tree->root->num_children)
+        return false;
+    for (int32_t idx = 0; idx < tree->root->num_children; idx++)
+        if (!tree->root->children[idx]->is_leaf ||
+            tree->root->children[idx]->repetition == FF_PQ_REPEATED)
+            return false;
+    return true;
+}
+
+/* Builds the eval schema of a file: its columns, then the global ones it lacks. */
+static ff_status build_eval(ops_engine *engine, ops_file *file, ff_error *err) {
+    ops_schema_init(&file->eval);
+    const ff_schema *tree = file->tree;
+    for (int32_t idx = 0; idx < tree->root->num_children; idx++) {
+        const ff_schema_node *node = tree->root->children[idx];
+        /* Nested columns get a placeholder so indices stay aligned with the leaves of flat
+         * files; such files are refused before they are rewritten. */
+        ff_type type = node->is_leaf ? node->type : (ff_type){.physical = FF_PHYSICAL_BYTE_ARRAY};
+        FF_FORWARD_IF_ERROR(ops_schema_add(&file->eval, node->name, &type, err));
+        file->eval.fields[idx].is_nullable = node->repetition != FF_PQ_REQUIRED;
+    }
+    file->num_file_columns = tree->root->num_children;
+    file->global_to_eval =
+        ff_calloc((size_t)engine->global.num_fields + 1, sizeof(int32_t), "columns", err);
+    if (!file->global_to_eval)
+        return FF_ERR_NO_MEMORY;
+    for (int32_t g = 0; g < engine->global.num_fields; g++) {
+        int32_t idx = ops_schema_find(&file->eval, engine->global.fields[g].name);
+        if (idx < 0) {
+            FF_FORWARD_IF_ERROR(ops_schema_add(&file->eval, engine->global.fields[g].name,
+                                               &engine->global.fields[g].type, err));
+            idx = file->eval.num_fields - 1;
+        }
+        file->global_to_eval[g] = idx;
+    }
+    file->eval_table = ops_schema_table(&file->eval);
+    int32_t room = file->eval.num_fields + engine->global.num_fields + 1;
+    file->probe = ff_calloc((size_t)room, sizeof(int32_t), "columns", err);
+    file->out_extra = ff_calloc((size_t)room, sizeof(int32_t), "columns", err);
+    if (!file->probe || !file->out_extra)
+        return FF_ERR_NO_MEMORY;
+    return FF_OK;
+}
+
+static void file_release(ops_engine *engine, ops_file *file) {
+    if (file->step_state && engine->cfg.step->file_close)
+        engine->cfg.step->file_close(engine->cfg.user, file);
+    ff_reader_free(file->reader);
+    ops_schema_free(&file->eval);
+    free(file->global_to_eval);
+    free(file->probe);
+    free(file->out_extra);
+    memset(file, 0, sizeof *file);
+}
+
+/* Fills the eval view: columns read into `read` (at positions given by cols, or all file
+ * columns when cols is NULL) and NULL vectors for eval columns the file lacks. */
+static ff_status build_view(ops_engine *engine, ops_file *file, const ff_batch *read,
+                            const int32_t *cols, int32_t num_cols, int64_t num_rows,
+                            ff_error *err) {
+    int32_t num_eval = file->eval.num_fields;
+    if (engine->view.num_columns < num_eval) {
+        free(engine->view.columns);
+        engine->view.columns = ff_calloc((size_t)num_eval, sizeof(ff_vector), "view", err);
+        if (!engine->view.columns)
+            return FF_ERR_NO_MEMORY;
+    }
+    engine->view.num_columns = num_eval;
+    engine->view.num_rows = num_rows;
+    for (int32_t idx = 0; idx < num_eval; idx++)
+        ff_vector_init(&engine->view.columns[idx], &file->eval.fields[idx].type);
+    if (engine->num_null_columns < num_eval) {
+        free_null_columns(engine);
+        engine->null_columns = ff_calloc((size_t)num_eval, sizeof(ff_vector), "nulls", err);
+        if (!engine->null_columns)
+            return FF_ERR_NO_MEMORY;
+        engine->num_null_columns = num_eval;
+    }
+    for (int32_t idx = file->num_file_columns; idx < num_eval; idx++) {
+        ff_vector *nulls = &engine->null_columns[idx];
+        ff_vector_reset(nulls);
+        nulls->type = file->eval.fields[idx].type;
+        FF_FORWARD_IF_ERROR(ops_vector_append_nulls(nulls, num_rows, err));
+        engine->view.columns[idx] = *nulls;
+    }
+    if (!cols) {
+        for (int32_t idx = 0; idx < file->num_file_columns; idx++)
+            engine->view.columns[idx] = read->columns[idx];
+    } else {
+        for (int32_t idx = 0; idx < num_cols; idx++)
+            engine->view.columns[cols[idx]] = read->columns[idx];
+    }
+    return FF_OK;
+}
+
+ff_status ops_output_view(ops_engine *engine, ops_file *file, const ff_batch *eval_batch,
+                          ff_batch **out, ff_error *err) {
+    int32_t num_out = file->num_file_columns + file->num_out_extra;
+    if (engine->out_view.num_columns < num_out || !engine->out_view.columns) {
+        free(engine->out_view.columns);
+        engine->out_view.columns =
+            ff_calloc((size_t)num_out + 1, sizeof(ff_vector), "output view", err);
+        if (!engine->out_view.columns)
+            return FF_ERR_NO_MEMORY;
+    }
+    engine->out_view.num_columns = num_out;
+    engine->out_view.num_rows = eval_batch->num_rows;
+    for (int32_t idx = 0; idx < file->num_file_columns; idx++)
+        engine->out_view.columns[idx] = eval_batch->columns[idx];
+    for (int32_t idx = 0; idx < file->num_out_extra; idx++)
+        engine->out_view.columns[file->num_file_columns + idx] =
+            eval_batch->columns[file->global_to_eval[file->out_extra[idx]]];
+    *out = &engine->out_view;
+    return FF_OK;
+}
+
+/* Facts for a row group: statistics of the file's columns, "all NULL" for the ones it lacks. */
+static ff_status row_group_facts(ops_file *file, int32_t rg, int64_t num_rows,
+                                 ff_column_facts *facts, ff_error *err) {
+    for (int32_t idx = 0; idx < file->eval.num_fields; idx++) {
+        ff_column_facts_init(&facts[idx]);
+        if (idx >= file->num_file_columns) {
+            facts[idx].is_exact = true;
+            facts[idx].value.is_null = true;
+            continue;
+        }
+        ff_column_stats stats;
+        FF_FORWARD_IF_ERROR(ff_reader_column_stats(file->reader, rg, idx, &stats, err));
+        ops_facts_from_stats(&file->eval.fields[idx].type, &stats, num_rows, &facts[idx]);
+    }
+    return FF_OK;
+}
+
+static ff_status scan_file(ops_engine *engine, ops_file *file, int64_t *affected, int64_t *total,
+                           ff_error *err) {
+    const ops_step *step = engine->cfg.step;
+    int32_t num_rg = ff_reader_num_row_groups(file->reader);
+    ff_column_facts *facts =
+        ff_calloc((size_t)file->eval.num_fields + 1, sizeof *facts, "facts", err);
+    int32_t *read_cols = ff_calloc((size_t)file->num_probe + 1, sizeof(int32_t), "columns", err);
+    int32_t *view_cols = ff_calloc((size_t)file->num_probe + 1, sizeof(int32_t), "columns", err);
+    ff_status status = FF_OK;
+    if (!facts || !read_cols || !view_cols) {
+        status = FF_ERR_NO_MEMORY;
+        goto cleanup;
+    }
+    int32_t num_read = 0;
+    for (int32_t idx = 0; idx < file->num_probe; idx++) {
+        if (file->probe[idx] < file->num_file_columns) {
+            read_cols[num_read] = file->probe[idx];
+            view_cols[num_read] = file->probe[idx];
+            num_read++;
+        }
+    }
+    int64_t first_row = 0;
+    *total = 0;
+    for (int32_t rg = 0; rg < num_rg; rg++) {
+        int64_t rows = ff_reader_row_group_num_rows(file->reader, rg);
+        affected[rg] = 0;
+        if (rows > 0 && step->row_group_may_match) {
+            FF_CHECK_GOTO(status, row_group_facts(file, rg, rows, facts, err), cleanup);
+            if (!step->row_group_may_match(engine->cfg.user, file, facts, rows)) {
+                engine->cfg.stats->row_groups_skipped++;
+                first_row += rows;
+                continue;
+            }
+        }
+        if (rows > 0) {
+            if (engine->probe_batch.columns == NULL)
+                FF_CHECK_GOTO(status, ff_batch_init(&engine->probe_batch, 0, err), cleanup);
+            FF_CHECK_GOTO(status,
+                          ff_reader_read_row_group(file->reader, rg, read_cols, num_read,
+                                                   &engine->probe_batch, err),
+                          cleanup);
+            FF_CHECK_GOTO(
+                status,
+                build_view(engine, file, &engine->probe_batch, view_cols, num_read, rows, err),
+                cleanup);
+            FF_CHECK_GOTO(status,
+                          step->count(engine->cfg.user, engine, file, rg, first_row, &engine->view,
+                                      &affected[rg], err),
+                          cleanup);
+        }
+        *total += affected[rg];
+        first_row += rows;
+    }
+cleanup:
+    free(facts);
+    free(read_cols);
+    free(view_cols);
+    return status;
+}
+
+static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t *affected,
+                              ff_error *err) {
+    const ops_step *step = engine->cfg.step;
+    ff_ops_stats *stats = engine->cfg.stats;
+    int32_t num_rg = ff_reader_num_row_groups(file->reader);
+    int64_t first_row = 0;
+    if (!file_is_flat(file->tree))
+        return ff_error_set(err, FF_ERR_UNSUPPORTED,
+                            "holds nested columns, which row-level operations cannot rewrite yet");
+    FF_FORWARD_IF_ERROR(ensure_txn(engine, err));
+    FF_FORWARD_IF_ERROR(ops_engine_touch(engine, file->entry->partition_dir, err));
+    if (engine->full_batch.columns == NULL)
+        FF_FORWARD_IF_ERROR(ff_batch_init(&engine->full_batch, 0, err));
+    for (int32_t rg = 0; rg < num_rg; rg++) {
+        int64_t rows = ff_reader_row_group_num_rows(file->reader, rg);
+        if (rows <= 0)
+            continue;
+        FF_FORWARD_IF_ERROR(
+            ff_reader_read_row_group(file->reader, rg, NULL, -1, &engine->full_batch, err));
+        FF_FORWARD_IF_ERROR(build_view(engine, file, &engine->full_batch, NULL, 0, rows, err));
+        if (affected[rg] == 0) {
+            ff_batch *out = NULL;
+            FF_FORWARD_IF_ERROR(ops_output_view(engine, file, &engine->view, &out, err));
+            FF_FORWARD_IF_ERROR(ops_emit(engine, file, out, NULL, rows, NULL, err));
+        } else {
+            FF_FORWARD_IF_ERROR(
+                step->transform(engine->cfg.user, engine, file, rg, first_row, &engine->view, err));
+        }
+        first_row += rows;
+    }
+    int64_t rows_written = 0;
+    double per_row =
+        engine->file_rows > 0 ? (double)engine->file_bytes / (double)engine->file_rows : 0;
+    FF_FORWARD_IF_ERROR(outs_close(engine, &engine->file_outs, per_row, &rows_written, err));
+    engine->group_rows_in += engine->file_rows;
+    engine->group_rows_out += rows_written;
+    stats->bytes_before += engine->file_bytes;
+    if (rows_written == 0)
+        stats->files_removed++;
+    else
+        stats->files_rewritten++;
+    engine->group_has_changes = true;
+    if (!engine->opts->dry_run)
+        FF_FORWARD_IF_ERROR(
+            ff_txn_remove_file(engine->txn, file->entry->rel_path, &file->entry->identity, err));
+    return FF_OK;
+}
+
+static ff_status process_file(ops_engine *engine, size_t file_idx, ff_error *err) {
+    const ops_step *step = engine->cfg.step;
+    ops_file file;
+    memset(&file, 0, sizeof file);
+    file.file_idx = file_idx;
+    file.entry = &engine->discovery->files[file_idx];
+    int64_t *affected = NULL;
+    ff_status status = full_path(engine, file.entry->rel_path, err);
+    char *path = NULL;
+    if (status == FF_OK) {
+        path = ff_strndup((const char *)engine->path_buf.data, engine->path_buf.len, err);
+        if (!path)
+            status = FF_ERR_NO_MEMORY;
+    }
+    file.path = path;
+    if (status == FF_OK)
+        status = ff_reader_open(path, NULL, &file.reader, err);
+    if (status != FF_OK)
+        goto cleanup;
+    file.tree = ff_reader_schema(file.reader);
+    FF_CHECK_GOTO(status, build_eval(engine, &file, err), cleanup);
+    ops_file_plan plan = OPS_FILE_SKIP;
+    FF_CHECK_GOTO(status, step->file_open(engine->cfg.user, engine, &file, &plan, err), cleanup);
+    if (plan == OPS_FILE_SKIP)
+        goto cleanup;
+    engine->file_rows = ff_reader_num_rows(file.reader);
+    engine->file_bytes = ff_reader_file_size(file.reader);
+    engine->cfg.stats->files_scanned++;
+    engine->cfg.stats->rows_scanned += engine->file_rows;
+    int32_t num_rg = ff_reader_num_row_groups(file.reader);
+    affected = ff_calloc((size_t)num_rg + 1, sizeof *affected, "row groups", err);
+    if (!affected) {
+        status = FF_ERR_NO_MEMORY;
+        goto cleanup;
+    }
+    int64_t total = 0;
+    if (plan == OPS_FILE_SCAN) {
+        FF_CHECK_GOTO(status, scan_file(engine, &file, affected, &total, err), cleanup);
+    } else {
+        for (int32_t rg = 0; rg < num_rg; rg++) {
+            affected[rg] = ff_reader_row_group_num_rows(file.reader, rg);
+            total += affected[rg];
+        }
+    }
+    if (total > 0)
+        status = rewrite_file(engine, &file, affected, err);
+cleanup:
+    if (status != FF_OK && file.entry)
+        ff_error_prefix(err, "%s", file.entry->rel_path);
+    outs_free(&engine->file_outs);
+    file_release(engine, &file);
+    free(affected);
+    free(path);
+    return status;
+}
+
+/* ---- Groups and commits ------------------------------------------------------------------ */
+
+static ff_status commit_group(ops_engine *engine, ff_error *err) {
+    ff_ops_stats *stats = engine->cfg.stats;
+    int64_t rows_written = 0;
+    double per_row = stats->rows_scanned > 0
+                         ? (double)stats->bytes_before / (double)(stats->rows_scanned + 1)
+                         : 64.0;
+    FF_FORWARD_IF_ERROR(outs_close(engine, &engine->new_outs, per_row, &rows_written, err));
+    engine->group_rows_out += rows_written;
+    ff_status status = FF_OK;
+    if (engine->txn && engine->group_has_changes) {
+        ff_commit_options copts;
+        ff_commit_options_init(&copts);
+        copts.check_row_counts = engine->opts->check_row_counts;
+        copts.rows_in = engine->group_rows_in;
+        copts.rows_removed = engine->group_rows_removed;
+        copts.rows_added = engine->group_rows_added;
+        copts.rows_out = engine->group_rows_out;
+        char json[2048];
+        ff_ops_stats_json(stats, engine->cfg.step->op, json, sizeof json);
+        copts.stats_json = json;
+        char txid[FF_TXID_CAP];
+        snprintf(txid, sizeof txid, "%s", ff_txn_id(engine->txn));
+        status = ff_txn_commit(engine->txn, &copts, err);
+        if (status == FF_OK) {
+            stats->transactions++;
+            snprintf(stats->last_txid, sizeof stats->last_txid, "%s", txid);
+            if (engine->opts->no_backup) {
+                ff_error drop_err;
+                ff_error_clear(&drop_err);
+                (void)ff_dataset_backup_drop(engine->ds, txid, &drop_err);
+            }
+        }
+    }
+    ff_txn_free(engine->txn);
+    engine->txn = NULL;
+    engine->group_rows_in = engine->group_rows_out = 0;
+    engine->group_rows_removed = engine->group_rows_added = 0;
+    engine->group_partitions = 0;
+    engine->group_has_changes = false;
+    return status;
+}
+
+/* Does the file's partition match every --partition K=V? */
+static bool partition_filter(const ops_engine *engine, const ff_dataset_file *file) {
+    const ff_ops_options *opts = engine->opts;
+    for (int32_t idx = 0; idx < opts->num_partitions; idx++) {
+        const char *pair = opts->partitions[idx];
+        const char *eq = strchr(pair, '=');
+        if (!eq)
+            return false;
+        size_t name_len = (size_t)(eq - pair);
+        bool found = false;
+        for (size_t col = 0; col < engine->discovery->num_partition_columns; col++) {
+            const char *name = engine->discovery->partition_columns[col];
+            if (strlen(name) != name_len || memcmp(name, pair, name_len))
+                continue;
+            found = true;
+            const ff_partition_value *value = &file->values[col];
+            const char *want = eq + 1;
+            bool want_null = !strcmp(want, FF_HIVE_DEFAULT_PARTITION);
+            if (want_null ? !value->is_null
+                          : (value->is_null || value->len != strlen(want) ||
+                             memcmp(value->bytes, want, value->len)))
+                return false;
+        }
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static bool partition_may_match(ops_engine *engine, const ff_dataset_file *file,
+                                ff_column_facts *facts) {
+    if (!engine->cfg.step->partition_may_match)
+        return true;
+    for (int32_t idx = 0; idx < engine->global.num_fields; idx++)
+        ff_column_facts_init(&facts[idx]);
+    int64_t scratch = 0;
+    for (size_t col = 0; col < engine->discovery->num_partition_columns; col++) {
+        int32_t g = engine->partition_fields[col];
+        if (g < 0)
+            continue;
+        ff_scalar scalar;
+        if (ops_partition_scalar(&engine->global.fields[g].type, &file->values[col], &scalar,
+                                 &scratch)) {
+            facts[g].is_exact = true;
+            facts[g].value = scalar;
+        }
+    }
+    return engine->cfg.step->partition_may_match(engine->cfg.user, facts);
+}
+
+ff_status ops_engine_run(ops_engine *engine, ff_error *err) {
+    const ff_discovery *discovery = engine->discovery;
+    ff_status status = FF_OK;
+    ff_column_facts *facts =
+        ff_calloc((size_t)engine->global.num_fields + 1, sizeof *facts, "facts", err);
+    if (!facts)
+        return FF_ERR_NO_MEMORY;
+    int64_t per_commit = engine->cfg.single_transaction || engine->opts->partitions_per_commit <= 0
+                             ? INT64_MAX
+                             : engine->opts->partitions_per_commit;
+    for (size_t file_idx = 0; file_idx < discovery->num_files; file_idx++) {
+        const ff_dataset_file *file = &discovery->files[file_idx];
+        if (engine->opts->progress)
+            engine->opts->progress(engine->opts->progress_user, engine->cfg.step->op,
+                                   (int64_t)file_idx, (int64_t)discovery->num_files);
+        if (!partition_filter(engine, file) || !partition_may_match(engine, file, facts))
+            continue;
+        if (!engine->group_last_dir || strcmp(engine->group_last_dir, file->partition_dir)) {
+            if (engine->group_partitions >= per_commit && engine->group_has_changes)
+                FF_CHECK_GOTO(status, commit_group(engine, err), cleanup);
+            engine->group_partitions++;
+            engine->group_last_dir = file->partition_dir;
+        }
+        FF_CHECK_GOTO(status, process_file(engine, file_idx, err), cleanup);
+    }
+    if (engine->opts->progress)
+        engine->opts->progress(engine->opts->progress_user, engine->cfg.step->op,
+                               (int64_t)discovery->num_files, (int64_t)discovery->num_files);
+    if (engine->cfg.step->finish)
+        FF_CHECK_GOTO(status, engine->cfg.step->finish(engine->cfg.user, engine, err), cleanup);
+    status = commit_group(engine, err);
+cleanup:
+    free(facts);
+    return status;
+}
+
+/* ---- Partition directories --------------------------------------------------------------- */
+
+ff_status ops_partition_dir(const ff_discovery *discovery, const ff_vector *const *columns,
+                            int64_t row, ff_buf *out, ff_error *err) {
+    ff_buf_reset(out);
+    ff_buf text;
+    ff_buf_init(&text, 0);
+    ff_status status = FF_OK;
+    char segment[FF_PARTITION_SEGMENT_MAX + 1];
+    for (size_t col = 0; col < discovery->num_partition_columns && status == FF_OK; col++) {
+        bool is_null = false;
+        status = ops_partition_text(columns[col], row, &text, &is_null, err);
+        size_t seg_len = 0;
+        if (status == FF_OK)
+            status = ff_partition_segment_encode(
+                discovery->partition_columns[col], text.data ? text.data : (const uint8_t *)"",
+                text.len, is_null, segment, sizeof segment, &seg_len, err);
+        if (status == FF_OK && col > 0)
+            status = ff_buf_append_byte(out, '/', err);
+        if (status == FF_OK)
+            status = ff_buf_append(out, segment, seg_len, err);
+    }
+    if (status == FF_OK)
+        status = ff_buf_append_byte(out, 0, err);
+    if (status == FF_OK)
+        out->len--;
+    ff_buf_free(&text);
+    return status;
+}
+
+/* ---- Statistics -------------------------------------------------------------------------- */
+
+size_t ff_ops_stats_json(const ff_ops_stats *stats, const char *op, char *buf, size_t cap) {
+    int len = snprintf(
+        buf, cap,
+        "{\"op\":\"%s\",\"dry_run\":%s,\"rows_scanned\":%" PRId64 ",\"rows_deleted\":%" PRId64
+        ",\"rows_updated\":%" PRId64 ",\"rows_inserted\":%" PRId64 ",\"rows_unchanged\":%" PRId64
+        ",\"rows_removed\":%" PRId64 ",\"rows_moved\":%" PRId64 ",\"files_scanned\":%" PRId64
+        ",\"files_rewritten\":%" PRId64 ",\"files_removed\":%" PRId64 ",\"files_added\":%" PRId64
+        ",\"row_groups_skipped\":%" PRId64 ",\"partitions_touched\":%" PRId64
+        ",\"bytes_before\":%" PRId64 ",\"bytes_after\":%" PRId64 ",\"transactions\":%" PRId64
+        ",\"txid\":\"%s\"}",
+        op, stats->is_dry_run ? "true" : "false", stats->rows_scanned, stats->rows_deleted,
+        stats->rows_updated, stats->rows_inserted, stats->rows_unchanged, stats->rows_removed,
+        stats->rows_moved, stats->files_scanned, stats->files_rewritten, stats->files_removed,
+        stats->files_added, stats->row_groups_skipped, stats->partitions_touched,
+        stats->bytes_before, stats->bytes_after, stats->transactions, stats->last_txid);
+    return len < 0 ? 0 : (size_t)len;
+}
+
+/* ---- Shared step plumbing ---------------------------------------------------------------- */
+
+ff_status ops_compile_global(ops_engine *engine, const char *text, const ff_expr_options *options,
+                             ff_expr **out, ff_error *err) {
+    ff_table_schema table = ops_schema_table(&engine->global);
+    ff_status status = ff_expr_compile(text, &table, options, out, err);
+    if (status == FF_OK || engine->has_union ||
+        (status != FF_ERR_EXPR_TYPE && status != FF_ERR_EXPR_SYNTAX))
+        return status;
+    /* A column may exist only in files other than the first. */
+    ff_error_clear(err);
+    FF_FORWARD_IF_ERROR(ops_engine_load_union(engine, err));
+    table = ops_schema_table(&engine->global);
+    return ff_expr_compile(text, &table, options, out, err);
+}
+
+bool ops_may_match(ff_expr *expr, const ff_column_facts *facts, int64_t num_rows) {
+    return ff_expr_analyze(expr, facts, num_rows) != FF_EXPR_ALWAYS_FALSE;
+}
+
+ff_status ops_run_step(const char *root, const ff_ops_options *options, const ops_step *step,
+                       void *user, bool single_transaction, bool create_if_missing,
+                       ff_status (*prepare)(void *user, ops_engine *engine, ff_error *err),
+                       ff_ops_stats *stats, ff_error *err) {
+    ops_engine_config config;
+    memset(&config, 0, sizeof config);
+    config.root = root;
+    config.options = options;
+    config.step = step;
+    config.user = user;
+    config.stats = stats;
+    config.single_transaction = single_transaction;
+    config.create_if_missing = create_if_missing;
+    ops_engine *engine = NULL;
+    ff_status status = ops_engine_open(&config, &engine, err);
+    if (status == FF_OK && prepare)
+        status = prepare(user, engine, err);
+    if (status == FF_OK)
+        status = ops_engine_run(engine, err);
+    ops_engine_free(engine);
+    return status;
+}
