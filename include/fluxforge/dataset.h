@@ -75,6 +75,21 @@ ff_status ff_partition_segment_decode(const char *segment, size_t segment_len, c
                                       size_t *name_len, uint8_t *value_out, size_t *value_len,
                                       bool *is_null, ff_error *err);
 
+/* One partition value: bytes (NUL-terminated; may contain NUL bytes, see len) or NULL. */
+typedef struct ff_partition_value {
+    const uint8_t *bytes;
+    size_t len;
+    bool is_null;
+} ff_partition_value;
+
+/* Encodes a whole partition directory "n1=v1/n2=v2/..." (num_columns segments; "" for none)
+ * into out (out_cap bytes, NUL-terminated), the form ff_txn_add_file takes. names and values
+ * are borrowed for the call (values[i].bytes may be NULL when len is 0 or is_null is set).
+ * @return FF_OK; the errors of ff_partition_segment_encode; FF_ERR_LIMIT if out is too small. */
+ff_status ff_partition_dir_encode(const char *const *names, const ff_partition_value *values,
+                                  size_t num_columns, char *out, size_t out_cap, size_t *out_len,
+                                  ff_error *err);
+
 /* ---- Opening a dataset ---------------------------------------------------------------- */
 
 typedef struct ff_dataset ff_dataset;
@@ -149,12 +164,6 @@ typedef struct ff_file_identity {
     uint64_t inode;
     uint64_t device;
 } ff_file_identity;
-
-typedef struct ff_partition_value {
-    const uint8_t *bytes; /* NUL-terminated; may contain NUL bytes, see len */
-    size_t len;
-    bool is_null;
-} ff_partition_value;
 
 typedef struct ff_dataset_file {
     const char *rel_path;      /* "k=v/part-x.parquet", relative to the root */
