@@ -1724,7 +1724,9 @@ static ff_status do_strftime(x_ctx *ctx, x_node *node, const x_type *t, int64_t 
     return str_result(ctx, node, (const uint8_t *)buf, len, out, err);
 }
 
-static int64_t trunc_temporal(const x_type *t, int64_t v, int part) {
+/* Truncates a timestamp to a date_trunc part; false when the result leaves the int64 range
+ * (only for values near its ends). */
+static bool trunc_temporal(const x_type *t, int64_t v, int part, int64_t *out) {
     /* parts: 0 us, 1 ms, 2 s, 3 min, 4 h, 5 day, 6 week, 7 month, 8 quarter, 9 year */
     int64_t per_second = x_unit_per_second(t->unit);
     if (part <= 4) {
@@ -1733,9 +1735,11 @@ static int64_t trunc_temporal(const x_type *t, int64_t v, int part) {
                        : part == 2 ? per_second
                        : part == 3 ? per_second * 60
                                    : per_second * 3600;
-        if (step <= 1)
-            return v;
-        return x_floor_div(v, step) * step;
+        if (step <= 1) {
+            *out = v;
+            return true;
+        }
+        return !__builtin_mul_overflow(x_floor_div(v, step), step, out);
     }
     int64_t per_day = x_unit_per_day(t->unit);
     int64_t days = x_floor_div(v, per_day);
@@ -1751,7 +1755,7 @@ static int64_t trunc_temporal(const x_type *t, int64_t v, int part) {
             month = 1;
         days = x_days_from_civil(year, month, 1);
     }
-    return days * per_day;
+    return !__builtin_mul_overflow(days, per_day, out);
 }
 
 static bool utf8_is_ascii(const uint8_t *s, int64_t len) {
@@ -2060,7 +2064,8 @@ static ff_status eval_function_row(x_ctx *ctx, x_node *node, const x_scalar *arg
         return FF_OK;
     }
     case XF_DATE_TRUNC:
-        out->v.i = trunc_temporal(&node->type, args[1].v.i, node->fn_param);
+        if (!trunc_temporal(&node->type, args[1].v.i, node->fn_param, &out->v.i))
+            return eval_error(ctx, node, err, "date_trunc() result is out of range");
         return FF_OK;
     case XF_STRFTIME:
         return do_strftime(ctx, node, &an[0]->type, args[0].v.i, &args[1].v.s, out, err);
