@@ -13,8 +13,14 @@ typedef struct ff_cli_command {
 } ff_cli_command;
 
 int ff_cli_version(int argc, char **argv);
+int ff_cli_recover(int argc, char **argv);
+int ff_cli_verify(int argc, char **argv);
+int ff_cli_backups(int argc, char **argv);
 
 #define FF_CLI_COMMAND_LIST(X)                                                                     \
-    X("version", ff_cli_version, "print the version")
+    X("version", ff_cli_version, "print the version")                                              \
+    X("recover", ff_cli_recover, "finish or undo what a crash left behind")                        \
+    X("verify", ff_cli_verify, "check a dataset's structure and tool state")                       \
+    X("backups", ff_cli_backups, "list, restore, drop or prune backups")
 
 #endif
