@@ -112,12 +112,14 @@ for (const copy of copies) {
     expect(canonical === reference[peer], `${copy.name}: DuckDB canonical fingerprint ${canonical}, expected ${reference[peer]}`);
   }
 
-  // Polars: the frame equals the source's frame, dtypes included.
+  // Polars: the frame equals the source's frame, dtypes included (nodejs-polars cannot list
+  // Binary dtypes in JavaScript, so those columns are compared by value only).
   polarsFrames[src] ??= pl.readParquet(src);
   const frame = pl.readParquet(copy.out);
   const want = polarsFrames[src];
-  expect(frame.dtypes.map(String).join() === want.dtypes.map(String).join(),
-         `${copy.name}: Polars dtypes ${frame.dtypes.map(String).join()} differ`);
+  const listable = srcTypes.filter((t) => !/ (BLOB|UUID)$/.test(t)).map((t) => t.split(' ')[0]);
+  const dtypes = (df) => df.select(...listable).dtypes.map(String).join();
+  expect(dtypes(frame) === dtypes(want), `${copy.name}: Polars dtypes ${dtypes(frame)} differ`);
   expect(frame.frameEqual(want, true), `${copy.name}: Polars frame differs from the source's`);
 
   // ---- 3. statistics against the data ----
@@ -149,7 +151,9 @@ for (const copy of copies) {
       const [, , smin, smax, snulls, minExact, maxExact, physical] = st;
       expect(Number(snulls) === Number(nulls), `${where}: null count ${snulls}, data ${nulls}`);
       if (physical === 'INT96') return;
-      const same = (a, b) => a === b || (a !== null && b !== null && Number(a) === Number(b) && !Number.isNaN(Number(a)));
+      // DuckDB shows an infinite float bound as NULL (it does not use such bounds).
+      const same = (a, b) => a === b || (a !== null && b !== null && Number(a) === Number(b) && !Number.isNaN(Number(a))) ||
+                             (a === null && /^-?inf$/i.test(b ?? ''));
       if (minExact === false) expect(smin !== null && min !== null && min.startsWith(smin), `${where}: truncated min ${smin} is not a prefix of ${min}`);
       else expect(same(smin, min), `${where}: min ${smin}, data ${min}`);
       if (maxExact === false) expect(smax !== null && max !== null && smax > max.slice(0, smax.length), `${where}: truncated max ${smax} is below ${max}`);
