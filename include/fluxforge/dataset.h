@@ -75,6 +75,21 @@ ff_status ff_partition_segment_decode(const char *segment, size_t segment_len, c
                                       size_t *name_len, uint8_t *value_out, size_t *value_len,
                                       bool *is_null, ff_error *err);
 
+/* One partition value: bytes (NUL-terminated; may contain NUL bytes, see len) or NULL. */
+typedef struct ff_partition_value {
+    const uint8_t *bytes;
+    size_t len;
+    bool is_null;
+} ff_partition_value;
+
+/* Encodes a whole partition directory "n1=v1/n2=v2/..." (num_columns segments; "" for none)
+ * into out (out_cap bytes, NUL-terminated), the form ff_txn_add_file takes. names and values
+ * are borrowed for the call (values[i].bytes may be NULL when len is 0 or is_null is set).
+ * @return FF_OK; the errors of ff_partition_segment_encode; FF_ERR_LIMIT if out is too small. */
+ff_status ff_partition_dir_encode(const char *const *names, const ff_partition_value *values,
+                                  size_t num_columns, char *out, size_t out_cap, size_t *out_len,
+                                  ff_error *err);
+
 /* ---- Opening a dataset ---------------------------------------------------------------- */
 
 typedef struct ff_dataset ff_dataset;
@@ -102,6 +117,7 @@ typedef struct ff_dataset_options {
     ff_io *io;
 } ff_dataset_options;
 
+/* Fills opts with the defaults: a reader, no waiting, no backup directory, plain I/O. */
 void ff_dataset_options_init(ff_dataset_options *opts);
 
 /* Opens the dataset at root (borrowed for the call). A writer creates _fluxforge/ if needed,
@@ -149,12 +165,6 @@ typedef struct ff_file_identity {
     uint64_t device;
 } ff_file_identity;
 
-typedef struct ff_partition_value {
-    const uint8_t *bytes; /* NUL-terminated; may contain NUL bytes, see len */
-    size_t len;
-    bool is_null;
-} ff_partition_value;
-
 typedef struct ff_dataset_file {
     const char *rel_path;      /* "k=v/part-x.parquet", relative to the root */
     const char *partition_dir; /* "k=v" ("" for a file at the root) */
@@ -162,6 +172,7 @@ typedef struct ff_dataset_file {
     const ff_partition_value *values; /* one per partition column */
 } ff_dataset_file;
 
+/* Everything in a discovery (strings, arrays) is owned by it; free with ff_discovery_free(). */
 typedef struct ff_discovery {
     size_t num_files;
     const ff_dataset_file *files; /* sorted by rel_path */
@@ -178,6 +189,7 @@ typedef struct ff_discovery {
  * @return FF_OK (problems are reported in the result, not as errors); FF_ERR_IO. */
 ff_status ff_dataset_discover(ff_dataset *ds, ff_discovery **out, ff_error *err);
 
+/* Frees a discovery and every string and array it holds. Accepts NULL. */
 void ff_discovery_free(ff_discovery *discovery);
 
 /* ---- Transactions --------------------------------------------------------------------- */
@@ -230,6 +242,7 @@ typedef struct ff_commit_options {
     const char *stats_json;
 } ff_commit_options;
 
+/* Fills opts with the defaults: no row-count check, no hook, no statistics. */
 void ff_commit_options_init(ff_commit_options *opts);
 
 /* Commits (DESIGN.md §5 steps 4-8). On success the staged files are in place and the removed
@@ -258,8 +271,10 @@ typedef struct ff_verify_options {
     void *user;
 } ff_verify_options;
 
+/* Fills opts with the defaults: structure checks only. */
 void ff_verify_options_init(ff_verify_options *opts);
 
+/* Owned by the caller of ff_dataset_verify; free with ff_verify_report_free(). */
 typedef struct ff_verify_report {
     size_t num_files;
     size_t num_partitions;
@@ -276,6 +291,7 @@ typedef struct ff_verify_report {
 ff_status ff_dataset_verify(ff_dataset *ds, const ff_verify_options *opts, ff_verify_report **out,
                             ff_error *err);
 
+/* Frees a report and its messages. Accepts NULL. */
 void ff_verify_report_free(ff_verify_report *report);
 
 /* ---- Backups -------------------------------------------------------------------------- */
@@ -290,6 +306,7 @@ typedef struct ff_backup_info {
     const char *location; /* directory holding the copies, or "" for hard links in place */
 } ff_backup_info;
 
+/* Owned by the caller of ff_dataset_backups_list; free with ff_backup_list_free(). */
 typedef struct ff_backup_list {
     size_t num_backups;
     const ff_backup_info *backups; /* oldest first */
@@ -298,6 +315,7 @@ typedef struct ff_backup_list {
 /* Lists the backups. Caller owns *out; free with ff_backup_list_free(). */
 ff_status ff_dataset_backups_list(ff_dataset *ds, ff_backup_list **out, ff_error *err);
 
+/* Frees a list and its strings. Accepts NULL. */
 void ff_backup_list_free(ff_backup_list *list);
 
 /* Undoes transaction txid, as a new transaction of its own ("restore"): the files it removed

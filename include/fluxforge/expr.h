@@ -48,6 +48,8 @@
  *     `%` by zero gives NULL for integers and decimals and NaN for doubles. DOUBLE
  *     arithmetic follows IEEE 754 (overflow gives ±Infinity, never an error).
  *   - Decimals keep exact values up to 38 digits; a result that needs more is an error.
+ *     (DuckDB multiplies two decimals of up to 18 digits in 64 bits and reports an overflow
+ *     where FluxForge returns the exact product.)
  *   - NaN equals NaN and sorts above every other double; -0.0 equals 0.0 (DuckDB's order).
  *   - sqrt of a negative number and ln of zero or a negative number are errors.
  *   - Strings compare bytewise (UTF-8 code point order); lower/upper/ILIKE fold ASCII letters

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -189,7 +190,8 @@ cleanup:
     return FF_OK;
 }
 
-/* Reads the pid a lock holder wrote; 0 if unknown. */
+/* Reads the pid a lock holder wrote; 0 if unknown or if that process is gone (the holder may
+ * not have written its pid yet, and the file still names the previous one). */
 static long read_lock_holder(const char *lock_path) {
     char text[32] = {0};
     int fd = open(lock_path, O_RDONLY | O_CLOEXEC);
@@ -199,7 +201,10 @@ static long read_lock_holder(const char *lock_path) {
     close(fd);
     if (got <= 0)
         return 0;
-    return strtol(text, NULL, 10);
+    long pid = strtol(text, NULL, 10);
+    if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+        return 0;
+    return pid;
 }
 
 static ff_status take_lock(ff_dataset *ds, bool wait, ff_error *err) {

@@ -131,3 +131,31 @@ ff_status ff_partition_segment_decode(const char *segment, size_t segment_len, c
     }
     return FF_OK;
 }
+
+ff_status ff_partition_dir_encode(const char *const *names, const ff_partition_value *values,
+                                  size_t num_columns, char *out, size_t out_cap, size_t *out_len,
+                                  ff_error *err) {
+    if (out_cap == 0)
+        return ff_error_set(err, FF_ERR_LIMIT, "partition directory buffer is empty");
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t column_idx = 0; column_idx < num_columns; column_idx++) {
+        if (column_idx > 0) {
+            if (used + 1 >= out_cap)
+                return ff_error_set(err, FF_ERR_LIMIT, "partition directory longer than %zu bytes",
+                                    out_cap - 1);
+            out[used++] = '/';
+        }
+        size_t segment_len = 0;
+        const ff_partition_value *value = &values[column_idx];
+        ff_status status = ff_partition_segment_encode(
+            names[column_idx], value->bytes ? (const void *)value->bytes : "", value->len,
+            value->is_null, out + used, out_cap - used, &segment_len, err);
+        if (status != FF_OK)
+            return status;
+        used += segment_len;
+    }
+    out[used] = '\0';
+    *out_len = used;
+    return FF_OK;
+}

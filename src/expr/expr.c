@@ -357,8 +357,10 @@ ff_status ff_expr_compile(const char *text, const ff_table_schema *schema,
                 x_heap_reset(&expr->heap);
                 if (x_eval_scalar(expr->root, &expr->heap, expr->text, &value, &fold_err) !=
                     FF_OK) {
-                    status = ff_error_set(err, FF_ERR_EXPR_TYPE, "column '%s': %s", name,
-                                          fold_err.message);
+                    /* Keep the offset first: "at N: column 'dt': cannot convert ...". */
+                    const char *detail = strstr(fold_err.message, ": ");
+                    status = x_error_at(err, FF_ERR_EXPR_TYPE, root->pos, "column '%s': %s", name,
+                                        detail ? detail + 2 : fold_err.message);
                     goto cleanup;
                 }
             }

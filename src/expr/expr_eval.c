@@ -362,7 +362,7 @@ ff_status x_load_scalar(const ff_vector *vec, const x_type *type, int64_t row, x
         memcpy(&out->v.d, values + row * 8, 8);
         return FF_OK;
     case FF_PHYSICAL_BYTE_ARRAY: {
-        const uint8_t *p = values + vec->offsets[row];
+        const uint8_t *p = (values ? values : (const uint8_t *)"") + vec->offsets[row];
         int64_t len = vec->offsets[row + 1] - vec->offsets[row];
         if (type->kind == XK_DEC) {
             if (!be_to_i128_checked(p, (size_t)len, &out->v.dec))
@@ -452,7 +452,9 @@ static ff_status eval_column(x_ctx *ctx, x_node *node, const uint32_t *sel, uint
     if (ft->physical == FF_PHYSICAL_BYTE_ARRAY && storage_of(type->kind) == XS_STR) {
         const int64_t *off = vec->offsets + base;
         x_str *dst = node->scratch.data;
-        ROWS(sel, n, dst[i].ptr = vec->values + off[i]; dst[i].len = off[i + 1] - off[i]);
+        /* A column of empty strings may have no byte buffer at all. */
+        const uint8_t *bytes = vec->values ? vec->values : (const uint8_t *)"";
+        ROWS(sel, n, dst[i].ptr = bytes + off[i]; dst[i].len = off[i + 1] - off[i]);
         return FF_OK;
     }
     /* Everything else (decimals, INT96, unsigned BIGINT, fixed binary) row by row. */
@@ -1434,7 +1436,8 @@ static inline bool like_shape_match(const x_node *node, const x_str *s) {
         return s->len >= nd->len &&
                memcmp(s->ptr + s->len - nd->len, nd->ptr, (size_t)nd->len) == 0;
     case XL_CONTAINS:
-        return memmem(s->ptr, (size_t)s->len, nd->ptr, (size_t)nd->len) != NULL;
+        return s->len >= nd->len &&
+               memmem(s->ptr, (size_t)s->len, nd->ptr, (size_t)nd->len) != NULL;
     default:
         return false;
     }
@@ -1721,7 +1724,9 @@ static ff_status do_strftime(x_ctx *ctx, x_node *node, const x_type *t, int64_t 
     return str_result(ctx, node, (const uint8_t *)buf, len, out, err);
 }
 
-static int64_t trunc_temporal(const x_type *t, int64_t v, int part) {
+/* Truncates a timestamp to a date_trunc part; false when the result leaves the int64 range
+ * (only for values near its ends). */
+static bool trunc_temporal(const x_type *t, int64_t v, int part, int64_t *out) {
     /* parts: 0 us, 1 ms, 2 s, 3 min, 4 h, 5 day, 6 week, 7 month, 8 quarter, 9 year */
     int64_t per_second = x_unit_per_second(t->unit);
     if (part <= 4) {
@@ -1730,9 +1735,11 @@ static int64_t trunc_temporal(const x_type *t, int64_t v, int part) {
                        : part == 2 ? per_second
                        : part == 3 ? per_second * 60
                                    : per_second * 3600;
-        if (step <= 1)
-            return v;
-        return x_floor_div(v, step) * step;
+        if (step <= 1) {
+            *out = v;
+            return true;
+        }
+        return !__builtin_mul_overflow(x_floor_div(v, step), step, out);
     }
     int64_t per_day = x_unit_per_day(t->unit);
     int64_t days = x_floor_div(v, per_day);
@@ -1748,7 +1755,7 @@ static int64_t trunc_temporal(const x_type *t, int64_t v, int part) {
             month = 1;
         days = x_days_from_civil(year, month, 1);
     }
-    return days * per_day;
+    return !__builtin_mul_overflow(days, per_day, out);
 }
 
 static bool utf8_is_ascii(const uint8_t *s, int64_t len) {
@@ -2009,8 +2016,10 @@ static ff_status eval_function_row(x_ctx *ctx, x_node *node, const x_scalar *arg
                                             args[1].v.s.ptr, (size_t)args[1].v.s.len) == 0);
         return FF_OK;
     case XF_CONTAINS:
-        out->v.b = args[1].v.s.len == 0 || memmem(args[0].v.s.ptr, (size_t)args[0].v.s.len,
-                                                  args[1].v.s.ptr, (size_t)args[1].v.s.len) != NULL;
+        out->v.b =
+            args[1].v.s.len == 0 || (args[0].v.s.len >= args[1].v.s.len &&
+                                     memmem(args[0].v.s.ptr, (size_t)args[0].v.s.len,
+                                            args[1].v.s.ptr, (size_t)args[1].v.s.len) != NULL);
         return FF_OK;
     case XF_YEAR:
     case XF_QUARTER:
@@ -2055,7 +2064,8 @@ static ff_status eval_function_row(x_ctx *ctx, x_node *node, const x_scalar *arg
         return FF_OK;
     }
     case XF_DATE_TRUNC:
-        out->v.i = trunc_temporal(&node->type, args[1].v.i, node->fn_param);
+        if (!trunc_temporal(&node->type, args[1].v.i, node->fn_param, &out->v.i))
+            return eval_error(ctx, node, err, "date_trunc() result is out of range");
         return FF_OK;
     case XF_STRFTIME:
         return do_strftime(ctx, node, &an[0]->type, args[0].v.i, &args[1].v.s, out, err);
@@ -2355,7 +2365,7 @@ static bool select_column_const(x_ctx *ctx, const x_node *node, const uint32_t *
         if (storage_of(ct->kind) != XS_STR || storage_of(cst->type.kind) != XS_STR)
             return false;
         const int64_t *off = vec->offsets + ctx->base;
-        const uint8_t *bytes = vec->values;
+        const uint8_t *bytes = vec->values ? vec->values : (const uint8_t *)"";
         const x_str c = cst->value.v.s;
         uint32_t m = 0;
         if (op == XN_EQ || op == XN_NE) {

@@ -567,11 +567,9 @@ bool x_type_from_ff(const ff_type *ff, x_type *out, const char **why) {
 
 /* Bytes of the smallest FIXED_LEN_BYTE_ARRAY that holds `precision` decimal digits. */
 static int32_t decimal_flba_len(int precision) {
-    for (int32_t bytes = 1; bytes <= 16; bytes++) {
+    for (int32_t bytes = 1; bytes < 16; bytes++) {
         /* Largest positive value of a two's complement of `bytes` bytes: 2^(8*bytes-1) - 1. */
         x_i128 max = ((x_i128)1 << (8 * bytes - 1)) - 1;
-        if (bytes == 16)
-            return 16;
         if (max >= x_pow10(precision) - 1)
             return bytes;
     }

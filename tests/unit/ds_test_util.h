@@ -17,6 +17,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* snprintf into an array, ending the test run if it does not fit (never expected). */
+#define DS_TEST_FORMAT(buf, ...)                                                                   \
+    do {                                                                                           \
+        if (snprintf((buf), sizeof(buf), __VA_ARGS__) >= (int)sizeof(buf)) {                       \
+            fprintf(stderr, "%s:%d: text too long\n", __FILE__, __LINE__);                         \
+            exit(2);                                                                               \
+        }                                                                                          \
+    } while (0)
+
 /* Scratch directories live on /dev/shm when it is there: fsync is free on tmpfs, and the
  * fault loops fsync thousands of times. The protocol's steps are the same on any file system. */
 static inline void ds_test_scratch(char out[64]) {
@@ -40,13 +49,13 @@ static inline void ds_test_remove(const char *path) {
 /* Writes content at root/rel, creating directories. */
 static inline void ds_test_put(const char *root, const char *rel, const char *content) {
     char dir[FF_PATH_CAP], path[FF_PATH_CAP];
-    snprintf(dir, sizeof dir, "%s", rel);
+    DS_TEST_FORMAT(dir, "%s", rel);
     char *slash = strrchr(dir, '/');
     if (slash) {
         *slash = '\0';
         (void)ff_io_mkdirs(NULL, root, dir, NULL);
     }
-    snprintf(path, sizeof path, "%s/%s", root, rel);
+    DS_TEST_FORMAT(path, "%s/%s", root, rel);
     FILE *file = fopen(path, "wb");
     if (!file) {
         perror(path);
@@ -59,7 +68,7 @@ static inline void ds_test_put(const char *root, const char *rel, const char *co
 /* Reads root/rel into a malloc'd string, NULL if missing. */
 static inline char *ds_test_get(const char *root, const char *rel) {
     char path[FF_PATH_CAP];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
+    DS_TEST_FORMAT(path, "%s/%s", root, rel);
     ff_buf buf;
     ff_buf_init(&buf, 0);
     if (ff_io_read_file(path, 1 << 20, &buf, NULL) != FF_OK) {
@@ -86,7 +95,7 @@ static inline void ds_test_lines_push(ds_test_lines *lines, const char *text) {
 
 static inline void ds_test_walk(const char *root, const char *rel, ds_test_lines *lines) {
     char path[FF_PATH_CAP];
-    snprintf(path, sizeof path, "%s%s%s", root, rel[0] ? "/" : "", rel);
+    DS_TEST_FORMAT(path, "%s%s%s", root, rel[0] ? "/" : "", rel);
     DIR *dir = opendir(path);
     if (!dir)
         return;
@@ -97,8 +106,8 @@ static inline void ds_test_walk(const char *root, const char *rel, ds_test_lines
         if (!rel[0] && !strcmp(entry->d_name, "_fluxforge"))
             continue;
         char child_rel[FF_PATH_CAP], child_path[2 * FF_PATH_CAP];
-        snprintf(child_rel, sizeof child_rel, "%s%s%s", rel, rel[0] ? "/" : "", entry->d_name);
-        snprintf(child_path, sizeof child_path, "%s/%s", root, child_rel);
+        DS_TEST_FORMAT(child_rel, "%s%s%s", rel, rel[0] ? "/" : "", entry->d_name);
+        DS_TEST_FORMAT(child_path, "%s/%s", root, child_rel);
         struct stat st;
         if (lstat(child_path, &st) != 0)
             continue;
@@ -111,10 +120,10 @@ static inline void ds_test_walk(const char *root, const char *rel, ds_test_lines
         if (S_ISREG(st.st_mode) && name_len > 8 &&
             !strcmp(entry->d_name + name_len - 8, ".parquet")) {
             char *content = ds_test_get(root, child_rel);
-            snprintf(line, sizeof line, "%s\t%s", rel, content ? content : "(unreadable)");
+            DS_TEST_FORMAT(line, "%s\t%s", rel, content ? content : "(unreadable)");
             free(content);
         } else {
-            snprintf(line, sizeof line, "%s\t(stray)", child_rel);
+            DS_TEST_FORMAT(line, "%s\t(stray)", child_rel);
         }
         ds_test_lines_push(lines, line);
     }
@@ -147,7 +156,7 @@ static inline char *ds_test_fingerprint(const char *root) {
 /* Number of entries in root/rel (0 if missing). */
 static inline size_t ds_test_count(const char *root, const char *rel) {
     char path[FF_PATH_CAP];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
+    DS_TEST_FORMAT(path, "%s/%s", root, rel);
     DIR *dir = opendir(path);
     if (!dir)
         return 0;

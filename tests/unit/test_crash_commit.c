@@ -11,7 +11,8 @@
  * The tests then (1) crash the child at every step N from 1 to the step count, run
  * `fluxforge recover` and require exactly the before- or the after-state, empty stage and
  * journal, and a clean verify; (2) SIGKILL the child at random moments with the same checks;
- * (3) run two writers at once and require that one waits or is refused naming the holder's
+ * (3) crash `fluxforge backups restore` and `drop` at every step the same way; (4) run two
+ * writers at once and require that one waits or is refused naming the holder's
  * pid, and that the result equals a serial execution. */
 #include "ff_test.h"
 
@@ -240,6 +241,110 @@ FF_TEST(crash_at_every_step_with_backup_dir) {
     crash_loop(ff_test_failures, true);
 }
 
+/* Sets up a dataset after one replace and returns the replace's txid in txid_out. */
+static void make_replaced(int *ff_test_failures, const char *root, char txid_out[FF_TXID_CAP]) {
+    ds_test_make_before(root);
+    EXPECT_EQ_INT(wait_exit(spawn_child(root, "replace", NULL, NULL, NULL)), 0);
+    ff_dataset *ds = NULL;
+    ff_backup_list *list = NULL;
+    ff_error err;
+    txid_out[0] = '\0';
+    EXPECT_OK(ff_dataset_open(root, NULL, &ds, &err), &err);
+    if (ds && ff_dataset_backups_list(ds, &list, &err) == FF_OK && list->num_backups == 1)
+        snprintf(txid_out, FF_TXID_CAP, "%s", list->backups[0].txid);
+    ff_backup_list_free(list);
+    ff_dataset_close(ds);
+}
+
+static size_t num_backups(const char *root) {
+    ff_dataset *ds = NULL;
+    ff_backup_list *list = NULL;
+    ff_error err;
+    size_t count = 999;
+    if (ff_dataset_open(root, NULL, &ds, &err) == FF_OK &&
+        ff_dataset_backups_list(ds, &list, &err) == FF_OK)
+        count = list->num_backups;
+    ff_backup_list_free(list);
+    ff_dataset_close(ds);
+    return count;
+}
+
+/* Crashes `fluxforge backups ROOT ACTION TXID` at every step. A restore must end as the
+ * replace's after-state (not restored) or its before-state (restored); a drop must leave the
+ * backup either whole or gone, and verify clean either way. */
+static void cli_crash_loop(int *ff_test_failures, const char *action) {
+    const char *cli = getenv("FF_CLI");
+    if (!cli || !cli[0]) {
+        printf("  skipped: FF_CLI not set\n");
+        return;
+    }
+    bool is_restore = !strcmp(action, "restore");
+    long steps = -1;
+    int outcomes[2] = {0, 0};
+    for (long step = 0; steps < 0 || step <= steps + 1; step++) {
+        char root[64], txid[FF_TXID_CAP], fault[32], log_path[128], what[96];
+        ds_test_scratch(root);
+        make_replaced(ff_test_failures, root, txid);
+        snprintf(log_path, sizeof log_path, "%s.log", root);
+        /* Step 0 counts the steps of an undisturbed run. */
+        if (step == 0)
+            snprintf(fault, sizeof fault, "count");
+        else
+            snprintf(fault, sizeof fault, "crash:%ld", step);
+        snprintf(what, sizeof what, "backups %s, %s", action, fault);
+        char *argv[] = {(char *)cli, "backups", root, (char *)action, txid, NULL};
+        int exit_status = wait_exit(spawn(argv, fault, log_path));
+        if (step == 0) {
+            char *log = ds_test_get("/", log_path + 1);
+            const char *marker = log ? strstr(log, "io steps: ") : NULL;
+            steps = marker ? atol(marker + strlen("io steps: ")) : 0;
+            free(log);
+            EXPECT_EQ_INT(exit_status, 0);
+            EXPECT_TRUE(steps > 5);
+        } else if (exit_status != (step <= steps ? FF_IO_CRASH_EXIT_STATUS : 0)) {
+            FF_FAIL_AT("%s: exited %d", what, exit_status);
+        }
+        int recover_status = recover(root);
+        if (recover_status != 0)
+            FF_FAIL_AT("%s: recover exited %d", what, recover_status);
+        char *state = ds_test_fingerprint(root);
+        if (is_restore) {
+            int outcome = !strcmp(state, DS_TEST_AFTER)    ? 0
+                          : !strcmp(state, DS_TEST_BEFORE) ? 1
+                                                           : -1;
+            if (outcome < 0)
+                FF_FAIL_AT("%s: state is neither before nor after the restore:\n%s", what, state);
+            else
+                outcomes[outcome]++;
+        } else {
+            if (strcmp(state, DS_TEST_AFTER))
+                FF_FAIL_AT("%s: dropping a backup changed the data:\n%s", what, state);
+            size_t count = num_backups(root);
+            if (count > 1)
+                FF_FAIL_AT("%s: %zu backups", what, count);
+            else
+                outcomes[count == 0]++;
+        }
+        free(state);
+        size_t problems = verify_problems(root);
+        if (problems)
+            FF_FAIL_AT("%s: %zu verify problems after recover", what, problems);
+        unlink(log_path);
+        ds_test_remove(root);
+    }
+    printf("  backups %s: %ld crash points, recovered to before %d times, to after %d times\n",
+           action, steps, outcomes[0], outcomes[1]);
+    EXPECT_TRUE(outcomes[0] > 0 && outcomes[1] > 0);
+}
+
+FF_TEST(crash_during_backup_restore) {
+    cli_crash_loop(ff_test_failures, "restore");
+}
+
+FF_TEST(crash_during_backup_drop) {
+    cli_crash_loop(ff_test_failures, "drop");
+}
+
 static double now_seconds(void) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -345,8 +450,9 @@ FF_TEST(second_writer_is_refused_naming_the_holder) {
 
 #define main run_unit_tests
 FF_TEST_MAIN(FF_CASE(crash_at_every_step_recovers_before_or_after),
-             FF_CASE(crash_at_every_step_with_backup_dir),
-             FF_CASE(sigkill_at_random_moments_recovers), FF_CASE(two_waiting_writers_serialize),
+             FF_CASE(crash_at_every_step_with_backup_dir), FF_CASE(crash_during_backup_restore),
+             FF_CASE(crash_during_backup_drop), FF_CASE(sigkill_at_random_moments_recovers),
+             FF_CASE(two_waiting_writers_serialize),
              FF_CASE(second_writer_is_refused_naming_the_holder))
 #undef main
 

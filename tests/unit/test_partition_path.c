@@ -121,6 +121,24 @@ FF_TEST(decoding_is_lenient_like_duckdb_and_polars) {
     EXPECT_EQ_INT(status, FF_ERR_INVALID_ARGUMENT);
 }
 
+FF_TEST(whole_directories_join_segments) {
+    const char *names[] = {"product_id", "date", "hour"};
+    ff_partition_value values[] = {
+        {.bytes = (const uint8_t *)"BTC/USD", .len = 7},
+        {.bytes = (const uint8_t *)"2025-11-26", .len = 10},
+        {.is_null = true},
+    };
+    char out[512];
+    size_t len = 0;
+    ff_error err;
+    EXPECT_OK(ff_partition_dir_encode(names, values, 3, out, sizeof out, &len, &err), &err);
+    EXPECT_EQ_STR(out, "product_id=BTC%2FUSD/date=2025-11-26/hour=__HIVE_DEFAULT_PARTITION__");
+    EXPECT_EQ_INT(len, strlen(out));
+    EXPECT_OK(ff_partition_dir_encode(names, values, 0, out, sizeof out, &len, &err), &err);
+    EXPECT_EQ_STR(out, "");
+    EXPECT_STATUS(ff_partition_dir_encode(names, values, 3, out, 20, &len, &err), FF_ERR_LIMIT);
+}
+
 /* xorshift64*: deterministic, so a failure reproduces. */
 static uint64_t next_random(uint64_t *state) {
     *state ^= *state >> 12;
@@ -264,6 +282,7 @@ static int emit_interop_cases(void) {
 #define main run_unit_tests
 FF_TEST_MAIN(FF_CASE(common_values_stay_readable), FF_CASE(awkward_values_are_escaped),
              FF_CASE(names_are_escaped_and_never_hidden), FF_CASE(too_long_values_are_refused),
+             FF_CASE(whole_directories_join_segments),
              FF_CASE(decoding_is_lenient_like_duckdb_and_polars),
              FF_CASE(property_round_trip_and_one_safe_segment),
              FF_CASE(property_segments_stay_inside_the_root))

@@ -698,6 +698,8 @@ cleanup:
  * nested columns. */
 static int64_t string_bytes_of_rows(const ff_column_writer *cw, int64_t rows) {
     const ff_vector *vec = cw->vec;
+    if (!vec->offsets) /* a nested vector without present values may have no offsets */
+        return 0;
     if (!cw->is_nested)
         return vec->offsets[cw->row_pos + rows] - vec->offsets[cw->row_pos];
     int64_t end_level = nested_end_level(cw, rows), num_values = 0;

@@ -83,7 +83,8 @@ static ff_status dict_add_entry(ff_dict_builder *dict, const uint8_t *value, siz
     if (status != FF_OK)
         return status;
     if (dict->width == 0) {
-        memcpy(values->values + values->values_len, value, len);
+        if (len) /* an empty string may come with no bytes buffer at all */
+            memcpy(values->values + values->values_len, value, len);
         values->values_len += len;
         values->offsets[n + 1] = (int64_t)values->values_len;
         dict->plain_bytes += 4 + len;
