@@ -225,8 +225,9 @@ ff_status ops_engine_touch(ops_engine *engine, const char *dir, ff_error *err);
 
 /* The directory of partition values: "k1=v1/k2=v2" for the partition columns' slots at row
  * (columns in partition order). */
-ff_status ops_partition_dir(const ff_discovery *discovery, const ff_vector *const *columns,
-                            int64_t row, ff_buf *out, ff_error *err);
+ff_status ops_partition_dir(const char *const *names, size_t num_names,
+                            const ff_vector *const *columns, int64_t row, ff_buf *out,
+                            ff_error *err);
 
 /* Compiles text against the engine's global schema; when that fails and the schema is only
  * the first file's, loads the union over every file and tries again. Caller owns *out. */

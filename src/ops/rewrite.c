@@ -851,21 +851,22 @@ cleanup:
 
 /* ---- Partition directories --------------------------------------------------------------- */
 
-ff_status ops_partition_dir(const ff_discovery *discovery, const ff_vector *const *columns,
-                            int64_t row, ff_buf *out, ff_error *err) {
+ff_status ops_partition_dir(const char *const *names, size_t num_names,
+                            const ff_vector *const *columns, int64_t row, ff_buf *out,
+                            ff_error *err) {
     ff_buf_reset(out);
     ff_buf text;
     ff_buf_init(&text, 0);
     ff_status status = FF_OK;
     char segment[FF_PARTITION_SEGMENT_MAX + 1];
-    for (size_t col = 0; col < discovery->num_partition_columns && status == FF_OK; col++) {
+    for (size_t col = 0; col < num_names && status == FF_OK; col++) {
         bool is_null = false;
         status = ops_partition_text(columns[col], row, &text, &is_null, err);
         size_t seg_len = 0;
         if (status == FF_OK)
             status = ff_partition_segment_encode(
-                discovery->partition_columns[col], text.data ? text.data : (const uint8_t *)"",
-                text.len, is_null, segment, sizeof segment, &seg_len, err);
+                names[col], text.data ? text.data : (const uint8_t *)"", text.len, is_null, segment,
+                sizeof segment, &seg_len, err);
         if (status == FF_OK && col > 0)
             status = ff_buf_append_byte(out, '/', err);
         if (status == FF_OK)

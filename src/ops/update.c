@@ -268,11 +268,10 @@ static ff_status update_transform(void *user, ops_engine *engine, ops_file *file
      * cast or an overflow. */
     const ff_batch *input = batch;
     if (num_sel < rows) {
-        if (ctx->sub.num_columns < batch->num_columns) {
+        if (ctx->sub.num_columns != batch->num_columns) {
             ff_batch_free(&ctx->sub);
             FF_FORWARD_IF_ERROR(ff_batch_init(&ctx->sub, batch->num_columns, err));
         }
-        ctx->sub.num_columns = batch->num_columns;
         for (int32_t col = 0; col < batch->num_columns; col++) {
             ff_vector_reset(&ctx->sub.columns[col]);
             ctx->sub.columns[col].type = batch->columns[col].type;
@@ -337,7 +336,9 @@ static ff_status update_transform(void *user, ops_engine *engine, ops_file *file
         }
         /* Rows move one at a time; partition updates are rare and per-file outputs are
          * reused by directory, so the files written stay one per target. */
-        FF_FORWARD_IF_ERROR(ops_partition_dir(discovery, part_cols, row, &ctx->dir, err));
+        FF_FORWARD_IF_ERROR(ops_partition_dir(discovery->partition_columns,
+                                              discovery->num_partition_columns, part_cols, row,
+                                              &ctx->dir, err));
         uint32_t one = (uint32_t)row;
         FF_FORWARD_IF_ERROR(ops_emit(engine, file, out, &one, 1, (const char *)ctx->dir.data, err));
         ctx->stats->rows_moved++;

@@ -93,7 +93,7 @@ async function makeDataset(root) {
   fs.rmSync(root, { recursive: true, force: true });
   const numFiles = int(3, 12);
   let nextId = 1;
-  const extraFrom = int(0, numFiles); // files from this index on have the column `extra`
+  const extraFrom = int(0, numFiles - 1); // files from this index on have the column `extra`
   for (let f = 0; f < numFiles; f++) {
     const p = pick(P_VALUES);
     const qv = int(1, 2);
@@ -301,7 +301,7 @@ async function caseUpsert(root, state) {
   const updateCols = chance(0.3) ? ['x', 's'].filter((c) => c !== dropCol) : null;
   const dupMode = chance(0.2) ? pick(['first', 'last', 'error']) : null;
   const inputRows = [];
-  const existing = await q(`SELECT id, p, q FROM before USING SAMPLE ${int(0, 10)} ROWS`);
+  const existing = await q(`SELECT * FROM (SELECT DISTINCT id, p, q FROM before) USING SAMPLE ${int(0, 10)} ROWS (reservoir, ${int(1, 1000000)})`);
   for (const e of existing) {
     const r = randomRow(Number(e.id));
     r.p = e.p;

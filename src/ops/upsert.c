@@ -1,0 +1,792 @@
+/* UPSERT: merges input rows into the dataset by key, partition-local.
+ *
+ * The input (a Parquet file, a dataset directory, or a whole file in memory) is read once,
+ * cast column by column to the dataset's types (casts that could lose information are refused
+ * at compile time, narrowing is checked per value), checked for duplicate keys, and indexed by
+ * (partition values, key). The plan keeps only files in partitions the input touches; the scan
+ * reads the key and update columns and counts rows whose key matches and whose values would
+ * change (a match with identical values is "unchanged" and does not make the file a rewrite).
+ * The per-batch step merges the input's values into the matched rows. Input rows that matched
+ * nothing are inserted as new files in their partition (new directories as needed), in the
+ * same transaction as the updates. */
+#include "ops/ops_internal.h"
+
+#include "util/check.h"
+#include "util/fileio.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct upsert_file {
+    int32_t *key_eval;    /* eval column of each key */
+    int32_t *update_eval; /* eval column of each update column */
+    int32_t *update_out;  /* output column of each update column */
+    ff_expr **casts;      /* input column -> this file's column type */
+    ff_buf pkey;          /* this file's partition key prefix */
+} upsert_file;
+
+typedef struct upsert_ctx {
+    const ff_upsert_options *options;
+    ff_ops_stats *stats;
+    /* The input, in the dataset's (global) types. */
+    ops_schema in_schema; /* one field per input column, global types */
+    ff_table_schema in_table;
+    ff_batch in;
+    int32_t *in_of_global; /* global field -> input column or -1 */
+    int64_t num_in;
+    bool *keep;           /* after --dedup-input */
+    bool *matched;        /* some dataset row has this key */
+    int64_t *part_of_row; /* input row -> partition entry */
+    /* Partition columns (names and global indices). */
+    const char **part_names;
+    int32_t *part_global;
+    size_t num_parts;
+    /* Partitions of the input: canonical key -> entry index; dirs to write inserts to. */
+    ops_keymap parts;
+    char **part_dirs;
+    size_t num_part_dirs;
+    ops_keymap keys; /* partition key + row key -> input row */
+    int32_t *key_global;
+    int32_t *update_global;
+    int32_t num_update;
+    /* Scratch. */
+    ff_buf key, text;
+    ff_batch sub;
+    ff_vector *results;
+    ff_vector *merged;
+    uint32_t *pairs_file, *pairs_in;
+    size_t pairs_cap;
+} upsert_ctx;
+
+void ff_upsert_options_init(ff_upsert_options *options) {
+    memset(options, 0, sizeof *options);
+    ff_ops_options_init(&options->common);
+}
+
+/* Canonical partition key of text values: per column a null flag, length and bytes. */
+static ff_status pkey_append(ff_buf *key, const uint8_t *bytes, size_t len, bool is_null,
+                             ff_error *err) {
+    uint8_t header[9] = {is_null ? 0 : 1};
+    uint64_t len64 = is_null ? 0 : len;
+    memcpy(header + 1, &len64, 8);
+    FF_FORWARD_IF_ERROR(ff_buf_append(key, header, sizeof header, err));
+    return is_null || !len ? FF_OK : ff_buf_append(key, bytes, len, err);
+}
+
+static ff_status file_pkey(upsert_ctx *ctx, const ff_dataset_file *file, ff_buf *out,
+                           ff_error *err) {
+    ff_buf_reset(out);
+    for (size_t col = 0; col < ctx->num_parts; col++)
+        FF_FORWARD_IF_ERROR(pkey_append(out, file->values[col].bytes, file->values[col].len,
+                                        file->values[col].is_null, err));
+    return FF_OK;
+}
+
+/* Reads every input file into ctx->in, cast to the global types. */
+typedef struct input_source {
+    ff_reader *reader;
+    const char *name;
+} input_source;
+
+static ff_status open_inputs(const ff_upsert_options *options, input_source **out, size_t *count,
+                             ff_dataset **input_ds, ff_discovery **input_disc, ff_error *err) {
+    *out = NULL;
+    *count = 0;
+    if (!options->from_path) {
+        input_source *sources = ff_calloc(1, sizeof *sources, "input", err);
+        if (!sources)
+            return FF_ERR_NO_MEMORY;
+        *out = sources;
+        sources[0].name = "stdin";
+        *count = 1;
+        return ff_reader_open_memory(options->from_data, options->from_len, "stdin", NULL,
+                                     &sources[0].reader, err);
+    }
+    struct stat st;
+    if (stat(options->from_path, &st) != 0)
+        return ff_error_set(err, FF_ERR_NOT_FOUND, "--from %s: no such file or directory",
+                            options->from_path);
+    if (!S_ISDIR(st.st_mode)) {
+        input_source *sources = ff_calloc(1, sizeof *sources, "input", err);
+        if (!sources)
+            return FF_ERR_NO_MEMORY;
+        *out = sources;
+        sources[0].name = options->from_path;
+        *count = 1;
+        return ff_reader_open(options->from_path, NULL, &sources[0].reader, err);
+    }
+    ff_dataset_options dopts;
+    ff_dataset_options_init(&dopts);
+    FF_FORWARD_IF_ERROR(ff_dataset_open(options->from_path, &dopts, input_ds, err));
+    FF_FORWARD_IF_ERROR(ff_dataset_discover(*input_ds, input_disc, err));
+    size_t num = (*input_disc)->num_files;
+    input_source *sources = ff_calloc(num + 1, sizeof *sources, "input", err);
+    if (!sources)
+        return FF_ERR_NO_MEMORY;
+    *out = sources;
+    char path[FF_PATH_CAP];
+    for (size_t idx = 0; idx < num; idx++) {
+        sources[idx].name = (*input_disc)->files[idx].rel_path;
+        *count = idx + 1;
+        FF_FORWARD_IF_ERROR(
+            ff_path_join(path, options->from_path, (*input_disc)->files[idx].rel_path, err));
+        FF_FORWARD_IF_ERROR(ff_reader_open(path, NULL, &sources[idx].reader, err));
+    }
+    return FF_OK;
+}
+
+/* Appends one input file's rows to ctx->in, casting each column to its global type. */
+static ff_status load_input_file(upsert_ctx *ctx, ops_schema *global, input_source *source,
+                                 ff_error *err) {
+    ops_schema file_schema;
+    ops_schema_init(&file_schema);
+    ff_expr **casts = NULL;
+    ff_batch batch;
+    memset(&batch, 0, sizeof batch);
+    ff_buf quoted;
+    ff_buf_init(&quoted, 0);
+    ff_vector result;
+    ff_vector_init(&result, NULL);
+    ff_status status =
+        ops_schema_merge(&file_schema, ff_reader_schema(source->reader), source->name, err);
+    if (status != FF_OK)
+        goto cleanup;
+    ff_table_schema table = ops_schema_table(&file_schema);
+    int32_t num_in = ctx->in_schema.num_fields;
+    casts = ff_calloc((size_t)num_in + 1, sizeof *casts, "casts", err);
+    if (!casts) {
+        status = FF_ERR_NO_MEMORY;
+        goto cleanup;
+    }
+    for (int32_t idx = 0; idx < num_in; idx++) {
+        const ff_field *field = &ctx->in_schema.fields[idx];
+        if (ops_schema_find(&file_schema, field->name) < 0)
+            continue;
+        ff_expr_options eopts;
+        ff_expr_options_init(&eopts);
+        eopts.target_type = &field->type;
+        eopts.target_name = field->name;
+        FF_CHECK_GOTO(status, ops_quote_name(field->name, &quoted, err), cleanup);
+        status = ff_expr_compile((const char *)quoted.data, &table, &eopts, &casts[idx], err);
+        if (status != FF_OK) {
+            ff_error_prefix(err, "%s: column '%s'", source->name, field->name);
+            goto cleanup;
+        }
+    }
+    (void)global;
+    FF_CHECK_GOTO(status, ff_batch_init(&batch, 0, err), cleanup);
+    int32_t num_rg = ff_reader_num_row_groups(source->reader);
+    const ff_schema *tree = ff_reader_schema(source->reader);
+    if (tree->num_leaves != tree->root->num_children) {
+        status = ff_error_set(err, FF_ERR_UNSUPPORTED, "%s: nested columns in upsert input",
+                              source->name);
+        goto cleanup;
+    }
+    for (int32_t rg = 0; rg < num_rg; rg++) {
+        int64_t rows = ff_reader_row_group_num_rows(source->reader, rg);
+        if (rows <= 0)
+            continue;
+        FF_CHECK_GOTO(status, ff_reader_read_row_group(source->reader, rg, NULL, -1, &batch, err),
+                      cleanup);
+        for (int32_t idx = 0; idx < num_in; idx++) {
+            ff_vector *dst = &ctx->in.columns[idx];
+            if (!casts[idx]) {
+                FF_CHECK_GOTO(status, ops_vector_append_nulls(dst, rows, err), cleanup);
+                continue;
+            }
+            status = ff_expr_evaluate(casts[idx], &batch, &result, err);
+            if (status != FF_OK) {
+                ff_error_prefix(err, "%s: row group %d: column '%s'", source->name, (int)rg,
+                                ctx->in_schema.fields[idx].name);
+                goto cleanup;
+            }
+            FF_CHECK_GOTO(status, ops_vector_append(dst, &result, NULL, rows, err), cleanup);
+            dst->type = ctx->in_schema.fields[idx].type;
+        }
+        ctx->in.num_rows += rows;
+    }
+cleanup:
+    for (int32_t idx = 0; casts && idx < ctx->in_schema.num_fields; idx++)
+        ff_expr_free(casts[idx]);
+    free(casts);
+    ff_batch_free(&batch);
+    ff_vector_free(&result);
+    ff_buf_free(&quoted);
+    ops_schema_free(&file_schema);
+    return status;
+}
+
+static bool name_in(const char *name, const char *const *list, int32_t count) {
+    for (int32_t idx = 0; idx < count; idx++)
+        if (!strcmp(list[idx], name))
+            return true;
+    return false;
+}
+
+/* Describes the key of input row `row` for messages: "id=7, p=A". */
+static void describe_key(upsert_ctx *ctx, int64_t row, char *out, size_t cap) {
+    size_t len = 0;
+    out[0] = '\0';
+    ff_error ignored;
+    for (int32_t k = 0; k < ctx->options->num_keys && len + 1 < cap; k++) {
+        int32_t col = ctx->in_of_global[ctx->key_global[k]];
+        bool is_null = false;
+        ff_error_clear(&ignored);
+        if (ops_partition_text(&ctx->in.columns[col], row, &ctx->text, &is_null, &ignored) != FF_OK)
+            break;
+        int wrote = snprintf(out + len, cap - len, "%s%s=%.*s", k ? ", " : "",
+                             ctx->options->keys[k], is_null ? 4 : (int)ctx->text.len,
+                             is_null ? "NULL" : (const char *)ctx->text.data);
+        if (wrote < 0)
+            break;
+        len += (size_t)wrote;
+    }
+}
+
+static ff_status row_key(upsert_ctx *ctx, int64_t row, ff_buf *key, ff_error *err) {
+    for (int32_t k = 0; k < ctx->options->num_keys; k++) {
+        int32_t col = ctx->in_of_global[ctx->key_global[k]];
+        FF_FORWARD_IF_ERROR(ops_key_append(key, &ctx->in.columns[col], row, err));
+    }
+    return FF_OK;
+}
+
+static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
+    upsert_ctx *ctx = user;
+    const ff_upsert_options *options = ctx->options;
+    input_source *sources = NULL;
+    size_t num_sources = 0;
+    ff_dataset *input_ds = NULL;
+    ff_discovery *input_disc = NULL;
+    ff_status status = ops_engine_load_union(engine, err);
+    ops_schema *global = ops_engine_schema(engine);
+    const ff_discovery *discovery = ops_engine_discovery(engine);
+    if (status != FF_OK)
+        goto cleanup;
+    FF_CHECK_GOTO(status, open_inputs(options, &sources, &num_sources, &input_ds, &input_disc, err),
+                  cleanup);
+    /* The input's columns, in first-seen order. */
+    ops_schema in_raw;
+    ops_schema_init(&in_raw);
+    for (size_t idx = 0; idx < num_sources && status == FF_OK; idx++)
+        status = ops_schema_merge(&in_raw, ff_reader_schema(sources[idx].reader), sources[idx].name,
+                                  err);
+    if (status != FF_OK) {
+        ops_schema_free(&in_raw);
+        goto cleanup;
+    }
+    bool dataset_is_empty = global->num_fields == 0;
+    for (int32_t idx = 0; idx < in_raw.num_fields && status == FF_OK; idx++) {
+        const ff_field *field = &in_raw.fields[idx];
+        if (ops_schema_find(global, field->name) >= 0)
+            continue;
+        if (!dataset_is_empty && !options->add_columns) {
+            status = ff_error_set(err, FF_ERR_SCHEMA,
+                                  "--from: input column '%s' is not in the dataset (use "
+                                  "--add-columns to add it)",
+                                  field->name);
+            break;
+        }
+        status = ops_schema_add(global, field->name, &field->type, err);
+    }
+    if (status == FF_OK) {
+        for (int32_t idx = 0; idx < in_raw.num_fields && status == FF_OK; idx++) {
+            int32_t g = ops_schema_find(global, in_raw.fields[idx].name);
+            status = ops_schema_add(&ctx->in_schema, global->fields[g].name,
+                                    &global->fields[g].type, err);
+        }
+    }
+    ops_schema_free(&in_raw);
+    if (status != FF_OK)
+        goto cleanup;
+    ctx->in_table = ops_schema_table(&ctx->in_schema);
+    ctx->in_of_global = ff_calloc((size_t)global->num_fields + 1, sizeof(int32_t), "input", err);
+    if (!ctx->in_of_global) {
+        status = FF_ERR_NO_MEMORY;
+        goto cleanup;
+    }
+    for (int32_t g = 0; g < global->num_fields; g++)
+        ctx->in_of_global[g] = ops_schema_find(&ctx->in_schema, global->fields[g].name);
+    /* Keys, partition columns, update columns. */
+    ctx->key_global = ff_calloc((size_t)options->num_keys + 1, sizeof(int32_t), "keys", err);
+    ctx->update_global = ff_calloc((size_t)global->num_fields + 1, sizeof(int32_t), "keys", err);
+    if (!ctx->key_global || !ctx->update_global) {
+        status = FF_ERR_NO_MEMORY;
+        goto cleanup;
+    }
+    for (int32_t k = 0; k < options->num_keys; k++) {
+        int32_t g = ops_schema_find(global, options->keys[k]);
+        if (g < 0 || ctx->in_of_global[g] < 0) {
+            status = ff_error_set(err, FF_ERR_SCHEMA, "--key %s: no such column in the %s",
+                                  options->keys[k], g < 0 ? "dataset" : "input");
+            goto cleanup;
+        }
+        ctx->key_global[k] = g;
+    }
+    if (discovery->num_partition_columns > 0) {
+        ctx->num_parts = discovery->num_partition_columns;
+        ctx->part_names = (const char **)discovery->partition_columns;
+        if (options->num_partition_by > 0) {
+            bool same = (size_t)options->num_partition_by == ctx->num_parts;
+            for (size_t col = 0; same && col < ctx->num_parts; col++)
+                same = !strcmp(options->partition_by[col], ctx->part_names[col]);
+            if (!same) {
+                status = ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
+                                      "--partition-by does not match the dataset's partition "
+                                      "columns (first: '%s')",
+                                      ctx->part_names[0]);
+                goto cleanup;
+            }
+        }
+    } else if (options->num_partition_by > 0) {
+        if (discovery->num_files > 0) {
+            status = ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
+                                  "--partition-by: the dataset has files and is not partitioned");
+            goto cleanup;
+        }
+        ctx->num_parts = (size_t)options->num_partition_by;
+        ctx->part_names = (const char **)options->partition_by;
+    }
+    ctx->part_global = ff_calloc(ctx->num_parts + 1, sizeof(int32_t), "partitions", err);
+    if (!ctx->part_global) {
+        status = FF_ERR_NO_MEMORY;
+        goto cleanup;
+    }
+    for (size_t col = 0; col < ctx->num_parts; col++) {
+        int32_t g = ops_schema_find(global, ctx->part_names[col]);
+        if (g < 0 || ctx->in_of_global[g] < 0) {
+            status =
+                ff_error_set(err, FF_ERR_SCHEMA, "--from: the input lacks partition column '%s'",
+                             ctx->part_names[col]);
+            goto cleanup;
+        }
+        ctx->part_global[col] = g;
+    }
+    if (options->num_update_columns > 0) {
+        for (int32_t idx = 0; idx < options->num_update_columns; idx++) {
+            const char *name = options->update_columns[idx];
+            int32_t g = ops_schema_find(global, name);
+            if (g < 0 || ctx->in_of_global[g] < 0) {
+                status = ff_error_set(err, FF_ERR_SCHEMA,
+                                      "--update-cols %s: no such column in the input", name);
+                goto cleanup;
+            }
+            if (name_in(name, options->keys, options->num_keys) ||
+                name_in(name, ctx->part_names, (int32_t)ctx->num_parts)) {
+                status = ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
+                                      "--update-cols %s: key and partition columns identify rows "
+                                      "and cannot be updated",
+                                      name);
+                goto cleanup;
+            }
+            ctx->update_global[ctx->num_update++] = g;
+        }
+    } else {
+        for (int32_t g = 0; g < global->num_fields; g++) {
+            if (ctx->in_of_global[g] < 0 ||
+                name_in(global->fields[g].name, options->keys, options->num_keys) ||
+                name_in(global->fields[g].name, ctx->part_names, (int32_t)ctx->num_parts))
+                continue;
+            ctx->update_global[ctx->num_update++] = g;
+        }
+    }
+    /* Read the input. */
+    FF_CHECK_GOTO(status, ff_batch_init(&ctx->in, ctx->in_schema.num_fields, err), cleanup);
+    for (int32_t idx = 0; idx < ctx->in_schema.num_fields; idx++)
+        ctx->in.columns[idx].type = ctx->in_schema.fields[idx].type;
+    for (size_t idx = 0; idx < num_sources; idx++)
+        FF_CHECK_GOTO(status, load_input_file(ctx, global, &sources[idx], err), cleanup);
+    ctx->num_in = ctx->in.num_rows;
+    ctx->keep = ff_calloc((size_t)ctx->num_in + 1, sizeof(bool), "input", err);
+    ctx->matched = ff_calloc((size_t)ctx->num_in + 1, sizeof(bool), "input", err);
+    ctx->part_of_row = ff_calloc((size_t)ctx->num_in + 1, sizeof(int64_t), "input", err);
+    ctx->part_dirs = ff_calloc((size_t)ctx->num_in + 1, sizeof(char *), "input", err);
+    if (!ctx->keep || !ctx->matched || !ctx->part_of_row || !ctx->part_dirs) {
+        status = FF_ERR_NO_MEMORY;
+        goto cleanup;
+    }
+    /* Partition of each input row, and the directory inserts go to. */
+    const ff_vector *part_cols[64];
+    if (ctx->num_parts > 64) {
+        status = ff_error_set(err, FF_ERR_LIMIT, "more than 64 partition columns");
+        goto cleanup;
+    }
+    for (size_t col = 0; col < ctx->num_parts; col++)
+        part_cols[col] = &ctx->in.columns[ctx->in_of_global[ctx->part_global[col]]];
+    ff_buf dir;
+    ff_buf_init(&dir, 0);
+    for (int64_t row = 0; row < ctx->num_in && status == FF_OK; row++) {
+        ff_buf_reset(&ctx->key);
+        for (size_t col = 0; col < ctx->num_parts && status == FF_OK; col++) {
+            bool is_null = false;
+            status = ops_partition_text(part_cols[col], row, &ctx->text, &is_null, err);
+            if (status == FF_OK)
+                status = pkey_append(&ctx->key, ctx->text.data, ctx->text.len, is_null, err);
+        }
+        ops_keymap_entry *entry = NULL;
+        bool is_new = false;
+        if (status == FF_OK)
+            status =
+                ops_keymap_upsert(&ctx->parts, ctx->key.data, ctx->key.len, &entry, &is_new, err);
+        if (status == FF_OK && is_new) {
+            status = ops_partition_dir(ctx->part_names, ctx->num_parts, part_cols, row, &dir, err);
+            if (status == FF_OK) {
+                entry->a = (int64_t)ctx->num_part_dirs;
+                ctx->part_dirs[ctx->num_part_dirs] =
+                    ff_strndup((const char *)dir.data, dir.len, err);
+                if (!ctx->part_dirs[ctx->num_part_dirs++])
+                    status = FF_ERR_NO_MEMORY;
+            }
+        }
+        if (status == FF_OK)
+            ctx->part_of_row[row] = entry->a;
+    }
+    ff_buf_free(&dir);
+    if (status != FF_OK)
+        goto cleanup;
+    /* Existing directories keep their spelling on disk. */
+    for (size_t file_idx = 0; file_idx < discovery->num_files; file_idx++) {
+        const ff_dataset_file *file = &discovery->files[file_idx];
+        FF_CHECK_GOTO(status, file_pkey(ctx, file, &ctx->key, err), cleanup);
+        ops_keymap_entry *entry = ops_keymap_find(&ctx->parts, ctx->key.data, ctx->key.len);
+        if (entry && !entry->b) {
+            entry->b = 1;
+            char *copy = ff_strndup(file->partition_dir, strlen(file->partition_dir), err);
+            if (!copy) {
+                status = FF_ERR_NO_MEMORY;
+                goto cleanup;
+            }
+            free(ctx->part_dirs[entry->a]);
+            ctx->part_dirs[entry->a] = copy;
+        }
+    }
+    /* Index the input by (partition, key); duplicates are refused or resolved. */
+    for (int64_t row = 0; row < ctx->num_in; row++) {
+        ff_buf_reset(&ctx->key);
+        FF_CHECK_GOTO(status, ff_buf_append(&ctx->key, &ctx->part_of_row[row], 8, err), cleanup);
+        FF_CHECK_GOTO(status, row_key(ctx, row, &ctx->key, err), cleanup);
+        ops_keymap_entry *entry = NULL;
+        bool is_new = false;
+        FF_CHECK_GOTO(
+            status,
+            ops_keymap_upsert(&ctx->keys, ctx->key.data, ctx->key.len, &entry, &is_new, err),
+            cleanup);
+        if (is_new) {
+            entry->a = row;
+            ctx->keep[row] = true;
+            continue;
+        }
+        if (options->dedup_input == FF_DEDUP_INPUT_ERROR) {
+            char described[256];
+            describe_key(ctx, row, described, sizeof described);
+            status = ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
+                                  "--from: duplicate key (%s) in input rows %lld and %lld (use "
+                                  "--dedup-input first|last)",
+                                  described, (long long)entry->a, (long long)row);
+            goto cleanup;
+        }
+        if (options->dedup_input == FF_DEDUP_INPUT_LAST) {
+            ctx->keep[entry->a] = false;
+            ctx->keep[row] = true;
+            entry->a = row;
+        }
+    }
+    ctx->results = ff_calloc((size_t)ctx->num_update + 1, sizeof(ff_vector), "results", err);
+    ctx->merged = ff_calloc((size_t)ctx->num_update + 1, sizeof(ff_vector), "results", err);
+    if (!ctx->results || !ctx->merged)
+        status = FF_ERR_NO_MEMORY;
+cleanup:
+    for (size_t idx = 0; sources && idx < num_sources; idx++)
+        ff_reader_free(sources[idx].reader);
+    free(sources);
+    ff_discovery_free(input_disc);
+    ff_dataset_close(input_ds);
+    return status;
+}
+
+static void upsert_file_free(upsert_ctx *ctx, upsert_file *state) {
+    if (!state)
+        return;
+    for (int32_t idx = 0; state->casts && idx < ctx->num_update; idx++)
+        ff_expr_free(state->casts[idx]);
+    free(state->casts);
+    free(state->key_eval);
+    free(state->update_eval);
+    free(state->update_out);
+    ff_buf_free(&state->pkey);
+    free(state);
+}
+
+static ff_status upsert_file_open(void *user, ops_engine *engine, ops_file *file,
+                                  ops_file_plan *plan, ff_error *err) {
+    upsert_ctx *ctx = user;
+    (void)engine;
+    *plan = OPS_FILE_SKIP;
+    ff_buf pkey;
+    ff_buf_init(&pkey, 0);
+    FF_FORWARD_IF_ERROR(file_pkey(ctx, file->entry, &pkey, err));
+    ops_keymap_entry *part = ops_keymap_find(&ctx->parts, pkey.data, pkey.len);
+    ff_buf_free(&pkey);
+    if (!part)
+        return FF_OK;
+    upsert_file *state = ff_calloc(1, sizeof *state, "upsert", err);
+    if (!state)
+        return FF_ERR_NO_MEMORY;
+    file->step_state = state;
+    ff_buf_init(&state->pkey, 0);
+    FF_FORWARD_IF_ERROR(ff_buf_append(&state->pkey, &part->a, 8, err));
+    size_t n = (size_t)ctx->num_update + 1;
+    state->key_eval = ff_calloc((size_t)ctx->options->num_keys + 1, sizeof(int32_t), "upsert", err);
+    state->update_eval = ff_calloc(n, sizeof(int32_t), "upsert", err);
+    state->update_out = ff_calloc(n, sizeof(int32_t), "upsert", err);
+    state->casts = ff_calloc(n, sizeof(ff_expr *), "upsert", err);
+    if (!state->key_eval || !state->update_eval || !state->update_out || !state->casts)
+        return FF_ERR_NO_MEMORY;
+    file->num_probe = 0;
+    for (int32_t k = 0; k < ctx->options->num_keys; k++) {
+        state->key_eval[k] = file->global_to_eval[ctx->key_global[k]];
+        file->probe[file->num_probe++] = state->key_eval[k];
+    }
+    ff_buf quoted;
+    ff_buf_init(&quoted, 0);
+    ff_status status = FF_OK;
+    for (int32_t u = 0; u < ctx->num_update && status == FF_OK; u++) {
+        int32_t g = ctx->update_global[u];
+        int32_t eval_idx = file->global_to_eval[g];
+        state->update_eval[u] = eval_idx;
+        file->probe[file->num_probe++] = eval_idx;
+        if (eval_idx < file->num_file_columns) {
+            state->update_out[u] = eval_idx;
+        } else {
+            state->update_out[u] = file->num_file_columns + file->num_out_extra;
+            file->out_extra[file->num_out_extra++] = g;
+        }
+        ff_expr_options eopts;
+        ff_expr_options_init(&eopts);
+        eopts.target_type = &file->eval.fields[eval_idx].type;
+        eopts.target_name = file->eval.fields[eval_idx].name;
+        status = ops_quote_name(file->eval.fields[eval_idx].name, &quoted, err);
+        if (status == FF_OK)
+            status = ff_expr_compile((const char *)quoted.data, &ctx->in_table, &eopts,
+                                     &state->casts[u], err);
+        if (status != FF_OK)
+            ff_error_prefix(err, "column '%s'", file->eval.fields[eval_idx].name);
+    }
+    ff_buf_free(&quoted);
+    *plan = OPS_FILE_SCAN;
+    return status;
+}
+
+/* Finds the matches of a batch: pairs (row in batch, input row). */
+static ff_status find_matches(upsert_ctx *ctx, ops_file *file, const ff_batch *batch,
+                              int64_t *num_pairs, ff_error *err) {
+    upsert_file *state = file->step_state;
+    size_t rows = (size_t)batch->num_rows;
+    if (ctx->pairs_cap < rows) {
+        uint32_t *a = ff_realloc(ctx->pairs_file, rows * sizeof *a, "matches", err);
+        if (!a)
+            return FF_ERR_NO_MEMORY;
+        ctx->pairs_file = a;
+        uint32_t *b = ff_realloc(ctx->pairs_in, rows * sizeof *b, "matches", err);
+        if (!b)
+            return FF_ERR_NO_MEMORY;
+        ctx->pairs_in = b;
+        ctx->pairs_cap = rows;
+    }
+    *num_pairs = 0;
+    for (size_t row = 0; row < rows; row++) {
+        ff_buf_reset(&ctx->key);
+        FF_FORWARD_IF_ERROR(ff_buf_append(&ctx->key, state->pkey.data, state->pkey.len, err));
+        for (int32_t k = 0; k < ctx->options->num_keys; k++)
+            FF_FORWARD_IF_ERROR(
+                ops_key_append(&ctx->key, &batch->columns[state->key_eval[k]], (int64_t)row, err));
+        ops_keymap_entry *entry = ops_keymap_find(&ctx->keys, ctx->key.data, ctx->key.len);
+        if (!entry)
+            continue;
+        ctx->pairs_file[*num_pairs] = (uint32_t)row;
+        ctx->pairs_in[*num_pairs] = (uint32_t)entry->a;
+        (*num_pairs)++;
+    }
+    return FF_OK;
+}
+
+/* Evaluates the update columns for the matched input rows, cast to this file's types. */
+static ff_status eval_updates(upsert_ctx *ctx, upsert_file *state, int64_t num_pairs,
+                              ff_error *err) {
+    if (ctx->sub.num_columns != ctx->in.num_columns) {
+        ff_batch_free(&ctx->sub);
+        FF_FORWARD_IF_ERROR(ff_batch_init(&ctx->sub, ctx->in.num_columns, err));
+    }
+    for (int32_t col = 0; col < ctx->in.num_columns; col++) {
+        ff_vector_reset(&ctx->sub.columns[col]);
+        ctx->sub.columns[col].type = ctx->in.columns[col].type;
+    }
+    for (int32_t u = 0; u < ctx->num_update; u++) {
+        int32_t col = ctx->in_of_global[ctx->update_global[u]];
+        FF_FORWARD_IF_ERROR(ops_vector_append(&ctx->sub.columns[col], &ctx->in.columns[col],
+                                              ctx->pairs_in, num_pairs, err));
+    }
+    ctx->sub.num_rows = num_pairs;
+    for (int32_t u = 0; u < ctx->num_update; u++)
+        FF_FORWARD_IF_ERROR(ff_expr_evaluate(state->casts[u], &ctx->sub, &ctx->results[u], err));
+    return FF_OK;
+}
+
+static ff_status upsert_count(void *user, ops_engine *engine, ops_file *file, int32_t rg,
+                              int64_t first_row, const ff_batch *batch, int64_t *num_affected,
+                              ff_error *err) {
+    (void)engine, (void)rg, (void)first_row;
+    upsert_ctx *ctx = user;
+    upsert_file *state = file->step_state;
+    int64_t num_pairs = 0;
+    FF_FORWARD_IF_ERROR(find_matches(ctx, file, batch, &num_pairs, err));
+    *num_affected = 0;
+    if (num_pairs == 0)
+        return FF_OK;
+    FF_FORWARD_IF_ERROR(eval_updates(ctx, state, num_pairs, err));
+    for (int64_t pair = 0; pair < num_pairs; pair++) {
+        ctx->matched[ctx->pairs_in[pair]] = true;
+        bool same = true;
+        for (int32_t u = 0; u < ctx->num_update && same; u++)
+            same = ops_vector_slot_equal(&batch->columns[state->update_eval[u]],
+                                         ctx->pairs_file[pair], &ctx->results[u], pair);
+        if (same) {
+            ctx->stats->rows_unchanged++;
+        } else {
+            ctx->stats->rows_updated++;
+            (*num_affected)++;
+        }
+    }
+    return FF_OK;
+}
+
+static ff_status upsert_transform(void *user, ops_engine *engine, ops_file *file, int32_t rg,
+                                  int64_t first_row, const ff_batch *batch, ff_error *err) {
+    (void)rg, (void)first_row;
+    upsert_ctx *ctx = user;
+    upsert_file *state = file->step_state;
+    ff_batch *out = NULL;
+    FF_FORWARD_IF_ERROR(ops_output_view(engine, file, batch, &out, err));
+    int64_t num_pairs = 0;
+    FF_FORWARD_IF_ERROR(find_matches(ctx, file, batch, &num_pairs, err));
+    if (num_pairs > 0) {
+        FF_FORWARD_IF_ERROR(eval_updates(ctx, state, num_pairs, err));
+        for (int32_t u = 0; u < ctx->num_update; u++) {
+            const ff_vector *old_vec = &batch->columns[state->update_eval[u]];
+            FF_FORWARD_IF_ERROR(ops_vector_merge(&ctx->merged[u], old_vec, &ctx->results[u],
+                                                 ctx->pairs_file, num_pairs, err));
+            ctx->merged[u].type = old_vec->type;
+            out->columns[state->update_out[u]] = ctx->merged[u];
+        }
+    }
+    return ops_emit(engine, file, out, NULL, batch->num_rows, NULL, err);
+}
+
+static void upsert_file_close(void *user, ops_file *file) {
+    upsert_file_free(user, file->step_state);
+    file->step_state = NULL;
+}
+
+/* Inserts the input rows that matched nothing, one output per partition. */
+static ff_status upsert_finish(void *user, ops_engine *engine, ff_error *err) {
+    upsert_ctx *ctx = user;
+    ops_schema *global = ops_engine_schema(engine);
+    ff_batch view;
+    memset(&view, 0, sizeof view);
+    ff_vector *nulls = ff_calloc((size_t)global->num_fields + 1, sizeof *nulls, "insert", err);
+    uint32_t *rows = ff_calloc((size_t)ctx->num_in + 1, sizeof *rows, "insert", err);
+    int64_t *order = ff_calloc((size_t)ctx->num_in + 1, sizeof *order, "insert", err);
+    view.columns = ff_calloc((size_t)global->num_fields + 1, sizeof(ff_vector), "insert", err);
+    ff_status status = FF_OK;
+    if (!nulls || !rows || !order || !view.columns) {
+        status = FF_ERR_NO_MEMORY;
+        goto cleanup;
+    }
+    view.num_columns = global->num_fields;
+    view.num_rows = ctx->num_in;
+    for (int32_t g = 0; g < global->num_fields; g++) {
+        if (ctx->in_of_global[g] >= 0) {
+            view.columns[g] = ctx->in.columns[ctx->in_of_global[g]];
+        } else {
+            ff_vector_init(&nulls[g], &global->fields[g].type);
+            FF_CHECK_GOTO(status, ops_vector_append_nulls(&nulls[g], ctx->num_in, err), cleanup);
+            view.columns[g] = nulls[g];
+        }
+    }
+    /* Group the inserted rows by partition, keeping input order inside each. */
+    for (size_t part = 0; part < ctx->num_part_dirs; part++) {
+        int64_t count = 0;
+        for (int64_t row = 0; row < ctx->num_in; row++)
+            if (ctx->keep[row] && !ctx->matched[row] && ctx->part_of_row[row] == (int64_t)part)
+                rows[count++] = (uint32_t)row;
+        if (count == 0)
+            continue;
+        FF_CHECK_GOTO(status, ops_emit_new(engine, &view, rows, count, ctx->part_dirs[part], err),
+                      cleanup);
+        ctx->stats->rows_inserted += count;
+        ops_engine_count(engine, 0, count);
+    }
+cleanup:
+    for (int32_t g = 0; nulls && g < global->num_fields; g++)
+        ff_vector_free(&nulls[g]);
+    free(nulls);
+    free(rows);
+    free(order);
+    free(view.columns);
+    return status;
+}
+
+ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, ff_ops_stats *stats,
+                            ff_error *err) {
+    if (options->num_keys <= 0)
+        return ff_error_set(err, FF_ERR_INVALID_ARGUMENT, "upsert needs --key");
+    if (!options->from_path && !options->from_data)
+        return ff_error_set(err, FF_ERR_INVALID_ARGUMENT, "upsert needs --from");
+    upsert_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.options = options;
+    ctx.stats = stats;
+    ops_schema_init(&ctx.in_schema);
+    ops_keymap_init(&ctx.parts);
+    ops_keymap_init(&ctx.keys);
+    ff_buf_init(&ctx.key, 0);
+    ff_buf_init(&ctx.text, 0);
+    static const ops_step step = {
+        .op = "upsert",
+        .file_open = upsert_file_open,
+        .count = upsert_count,
+        .transform = upsert_transform,
+        .file_close = upsert_file_close,
+        .finish = upsert_finish,
+    };
+    ff_status status =
+        ops_run_step(root, &options->common, &step, &ctx, true, true, upsert_prepare, stats, err);
+    ops_schema_free(&ctx.in_schema);
+    ff_batch_free(&ctx.in);
+    ff_batch_free(&ctx.sub);
+    for (int32_t u = 0; ctx.results && u < ctx.num_update; u++) {
+        ff_vector_free(&ctx.results[u]);
+        ff_vector_free(&ctx.merged[u]);
+    }
+    free(ctx.results);
+    free(ctx.merged);
+    free(ctx.in_of_global);
+    free(ctx.keep);
+    free(ctx.matched);
+    free(ctx.part_of_row);
+    for (size_t idx = 0; ctx.part_dirs && idx < ctx.num_part_dirs; idx++)
+        free(ctx.part_dirs[idx]);
+    free(ctx.part_dirs);
+    free(ctx.part_global);
+    free(ctx.key_global);
+    free(ctx.update_global);
+    free(ctx.pairs_file);
+    free(ctx.pairs_in);
+    ops_keymap_free(&ctx.parts);
+    ops_keymap_free(&ctx.keys);
+    ff_buf_free(&ctx.key);
+    ff_buf_free(&ctx.text);
+    return status;
+}
