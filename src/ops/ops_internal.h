@@ -200,6 +200,7 @@ ff_status ops_engine_load_union(ops_engine *engine, ff_error *err);
 bool ops_engine_has_union(const ops_engine *engine);
 const int32_t *ops_engine_partition_fields(const ops_engine *engine);
 bool ops_engine_is_dry_run(const ops_engine *engine);
+const char *ops_engine_root(const ops_engine *engine);
 ff_compression ops_engine_compression(const ops_engine *engine);
 
 /* Runs the step over the dataset and commits. */

@@ -84,6 +84,9 @@ const int32_t *ops_engine_partition_fields(const ops_engine *engine) {
 bool ops_engine_is_dry_run(const ops_engine *engine) {
     return engine->opts->dry_run;
 }
+const char *ops_engine_root(const ops_engine *engine) {
+    return engine->cfg.root;
+}
 ff_compression ops_engine_compression(const ops_engine *engine) {
     return engine->opts->compression;
 }
