@@ -400,6 +400,9 @@ ff_status ops_emit_new(ops_engine *engine, const ff_batch *batch, const uint32_t
 
 ff_status ops_emit(ops_engine *engine, ops_file *file, const ff_batch *batch, const uint32_t *rows,
                    int64_t num_rows, const char *dir, ff_error *err) {
+    /* No output for no rows: a file that loses every row is removed, not rewritten empty. */
+    if (num_rows == 0)
+        return FF_OK;
     if (!dir)
         dir = file->entry->partition_dir;
     ops_out *out = NULL;

@@ -399,6 +399,14 @@ for (let caseIdx = 0; caseIdx < numCases; caseIdx++) {
   } catch (e) {
     problems = [`${op}: harness error: ${e.message}`];
   }
+  if (problems.length === 0 && fs.existsSync(root)) {
+    // New files are never empty: a file whose rows all go away is removed, not rewritten.
+    for (const [rel] of fileStates(root)) {
+      if (/^f\d+\.parquet$/.test(path.basename(rel))) continue;
+      const n = (await q(`SELECT count(*)::INTEGER AS n FROM read_parquet('${root}/${rel}')`))[0].n;
+      if (n === 0) problems.push(`${rel}: written with no rows`);
+    }
+  }
   if (problems.length === 0) {
     const v = run(['verify', root]);
     if (v.status !== 0) problems.push(`verify failed: ${v.stdout}${v.stderr}`);
