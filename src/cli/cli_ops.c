@@ -7,10 +7,12 @@
 #include "cli/cli_common.h"
 #include "cli/cli_dataset.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void ff_cli_ops_init(ff_cli_ops *cli, const char *command) {
@@ -146,6 +148,13 @@ bool ff_cli_ops_start(ff_cli_ops *cli) {
     if (!cli->io)
         return false;
     cli->options.io = cli->io;
+    /* The backup directory is the user's: create it on first use, like the dataset itself. */
+    if (cli->options.backup_dir && !cli->options.dry_run &&
+        mkdir(cli->options.backup_dir, 0755) != 0 && errno != EEXIST) {
+        ff_cli_error("%s: --backup-dir %s: %s", cli->command, cli->options.backup_dir,
+                     strerror(errno));
+        return false;
+    }
     if (isatty(STDERR_FILENO) && !cli->json) {
         cli->options.progress = show_progress;
         cli->options.progress_user = cli;

@@ -66,6 +66,7 @@ static ff_status update_prepare(void *user, ops_engine *engine, ff_error *err) {
             return ff_error_prefix(err, "--where");
     }
     ops_schema *global = ops_engine_schema(engine);
+    bool had_union = ops_engine_has_union(engine);
     for (int32_t idx = 0; idx < ctx->num_assigns; idx++) {
         update_assign *assign = &ctx->assigns[idx];
         for (int32_t prev = 0; prev < idx; prev++)
@@ -98,12 +99,25 @@ static ff_status update_prepare(void *user, ops_engine *engine, ff_error *err) {
             FF_FORWARD_IF_ERROR(ops_schema_add(global, assign->column, &type, err));
             assign->global_idx = global->num_fields - 1;
         }
-        eopts.target_type = &global->fields[assign->global_idx].type;
+        /* A copy: compiling may reload the global schema (the union over every file). */
+        ff_type target = global->fields[assign->global_idx].type;
+        eopts.target_type = &target;
         eopts.target_name = assign->column;
         ff_status status = ops_compile_global(engine, assign->text, &eopts, &expr, err);
         ff_expr_free(expr);
         if (status != FF_OK)
             return ff_error_prefix(err, "--set %s", assign->column);
+    }
+    for (int32_t idx = 0; idx < ctx->num_assigns; idx++)
+        ctx->assigns[idx].global_idx = ops_schema_find(global, ctx->assigns[idx].column);
+    if (options->where && ops_engine_has_union(engine) != had_union) {
+        /* The schema the predicate was compiled against was replaced by the union. */
+        ff_expr_free(ctx->global_where);
+        ctx->global_where = NULL;
+        ff_expr_options_init(&eopts);
+        eopts.kind = FF_EXPR_PREDICATE;
+        FF_FORWARD_IF_ERROR(
+            ops_compile_global(engine, options->where, &eopts, &ctx->global_where, err));
     }
     /* Partition columns: an assignment to one moves rows. */
     const ff_discovery *discovery = ops_engine_discovery(engine);
