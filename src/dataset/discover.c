@@ -217,7 +217,8 @@ ff_status ff_dataset_discover(ff_dataset *ds, ff_discovery **out, ff_error *err)
     }
     /* The walk visits sorted names depth-first, which is not quite rel_path order ("k=1/" sorts
      * after "k=1.5/"): sort once so callers can rely on it. */
-    qsort(impl->files, impl->pub.num_files, sizeof *impl->files, compare_files);
+    if (impl->pub.num_files > 1) /* qsort wants a non-NULL array even for no files */
+        qsort(impl->files, impl->pub.num_files, sizeof *impl->files, compare_files);
     impl->pub.files = impl->files;
     impl->pub.problems = impl->problems;
     if (!impl->has_columns)
