@@ -25,6 +25,7 @@
 /* One output file being written. */
 typedef struct ops_out {
     char *dir;
+    char *signature;   /* schema and key-value metadata: outputs are shared only when equal */
     ff_writer *writer; /* NULL in a dry run */
     int64_t num_rows;
     ff_batch gather;
@@ -50,8 +51,16 @@ struct ops_engine {
     bool group_has_changes;
     const char *group_last_dir;
     ops_keymap touched;
-    ops_outs file_outs; /* outputs of the file being rewritten */
-    ops_outs new_outs;  /* inserts, per directory, until the commit */
+    /* Outputs of rewritten files, shared by the files of one directory with the same schema
+     * and metadata so that a partition's rewrite becomes one file, not one per source; closed
+     * when the walk leaves the directory or the group commits. */
+    ops_outs part_outs;
+    ops_outs new_outs;        /* inserts, per directory, until the commit */
+    const char *outs_dir;     /* the directory part_outs belong to */
+    ff_buf file_signature;    /* the current file's output signature */
+    ff_schema *file_out_tree; /* the current file's output schema when it has extras */
+    bool has_file_out_tree;
+    int64_t file_rows_out; /* rows the current file emitted */
     ff_schema *new_tree;
     /* Scratch reused from file to file. */
     ff_batch probe_batch, full_batch, view, out_view;
@@ -152,6 +161,7 @@ ff_status ops_engine_open(const ops_engine_config *config, ops_engine **out, ff_
     ops_schema_init(&engine->global);
     ops_keymap_init(&engine->touched);
     ff_buf_init(&engine->path_buf, 0);
+    ff_buf_init(&engine->file_signature, 0);
     memset(config->stats, 0, sizeof *config->stats);
     config->stats->is_dry_run = engine->opts->dry_run;
     ff_dataset_options dopts;
@@ -197,6 +207,7 @@ cleanup:
 static void outs_free(ops_outs *outs) {
     for (size_t idx = 0; idx < outs->count; idx++) {
         free(outs->items[idx].dir);
+        free(outs->items[idx].signature);
         ff_writer_free(outs->items[idx].writer);
         ff_batch_free(&outs->items[idx].gather);
     }
@@ -215,8 +226,10 @@ static void free_null_columns(ops_engine *engine) {
 void ops_engine_free(ops_engine *engine) {
     if (!engine)
         return;
-    outs_free(&engine->file_outs);
+    outs_free(&engine->part_outs);
     outs_free(&engine->new_outs);
+    ff_buf_free(&engine->file_signature);
+    ff_schema_free(engine->file_out_tree);
     ff_txn_free(engine->txn);
     ff_discovery_free(engine->ds ? engine->discovery : NULL);
     if (!engine->ds)
@@ -259,10 +272,10 @@ static ff_status ensure_txn(ops_engine *engine, ff_error *err) {
 /* ---- Outputs ----------------------------------------------------------------------------- */
 
 static ff_status out_find(ops_engine *engine, ops_outs *outs, const char *dir,
-                          const ff_schema *tree, const ff_reader *source, ops_out **out,
-                          ff_error *err) {
+                          const char *signature, const ff_schema *tree, const ff_reader *source,
+                          ops_out **out, ff_error *err) {
     for (size_t idx = 0; idx < outs->count; idx++) {
-        if (!strcmp(outs->items[idx].dir, dir)) {
+        if (!strcmp(outs->items[idx].dir, dir) && !strcmp(outs->items[idx].signature, signature)) {
             *out = &outs->items[idx];
             return FF_OK;
         }
@@ -278,8 +291,11 @@ static ff_status out_find(ops_engine *engine, ops_outs *outs, const char *dir,
     ops_out *item = &outs->items[outs->count];
     memset(item, 0, sizeof *item);
     item->dir = ff_strndup(dir, strlen(dir), err);
-    if (!item->dir)
+    item->signature = item->dir ? ff_strndup(signature, strlen(signature), err) : NULL;
+    if (!item->dir || !item->signature) {
+        free(item->dir);
         return FF_ERR_NO_MEMORY;
+    }
     outs->count++;
     FF_FORWARD_IF_ERROR(ops_engine_touch(engine, dir, err));
     *out = item;
@@ -293,19 +309,12 @@ static ff_status out_find(ops_engine *engine, ops_outs *outs, const char *dir,
     ff_writer_options_init(&wopts);
     wopts.compression = engine->opts->compression;
     wopts.compression_level = engine->opts->compression_level;
-    /* Bounded memory: a writer buffers one row group. */
-    wopts.row_group_bytes = 64ll << 20;
+    /* Bounded memory: a writer buffers one row group; DuckDB's default row count. */
+    wopts.row_group_bytes = 32ll << 20;
+    wopts.row_group_rows = 122880;
     ff_key_value *kvs = NULL;
     ff_status status = FF_OK;
     if (source) {
-        int64_t max_rows = 0;
-        for (int32_t rg = 0; rg < ff_reader_num_row_groups(source); rg++) {
-            int64_t rows = ff_reader_row_group_num_rows(source, rg);
-            if (rows > max_rows)
-                max_rows = rows;
-        }
-        if (max_rows > 0 && max_rows < wopts.row_group_rows)
-            wopts.row_group_rows = max_rows < 1024 ? 1024 : max_rows;
         int32_t num_kv = ff_reader_num_key_values(source);
         if (num_kv > 0) {
             kvs = ff_calloc((size_t)num_kv, sizeof *kvs, "key-value metadata", err);
@@ -348,7 +357,8 @@ static ff_status out_write(ops_out *out, const ff_batch *batch, const uint32_t *
     return ff_writer_write_batch(out->writer, &out->gather, err);
 }
 
-/* Closes every output of outs, adding to the statistics; est_bytes_per_row is for dry runs. */
+/* Closes every output of outs, adding to the statistics; est_bytes_per_row estimates the
+ * size of what a dry run would have written (0: the caller estimates). */
 static ff_status outs_close(ops_engine *engine, ops_outs *outs, double est_bytes_per_row,
                             int64_t *rows_written, ff_error *err) {
     ff_status status = FF_OK;
@@ -370,6 +380,52 @@ static ff_status outs_close(ops_engine *engine, ops_outs *outs, double est_bytes
     }
     outs_free(outs);
     return status;
+}
+
+/* Closes the shared outputs of rewritten files (leaving a directory, or committing). */
+static ff_status close_part_outs(ops_engine *engine, ff_error *err) {
+    int64_t rows_written = 0;
+    ff_status status = outs_close(engine, &engine->part_outs, 0, &rows_written, err);
+    engine->group_rows_out += rows_written;
+    engine->outs_dir = NULL;
+    return status;
+}
+
+/* What makes two outputs shareable: the schema tree, node by node, and the key-value
+ * metadata of the source. */
+static ff_status output_signature(const ff_schema *tree, const ff_reader *source, ff_buf *out,
+                                  ff_error *err) {
+    ff_buf_reset(out);
+    for (int32_t idx = 0; idx < tree->num_nodes; idx++) {
+        const ff_schema_node *node = &tree->nodes[idx];
+        const ff_pq_schema_element *el = &node->element;
+        FF_FORWARD_IF_ERROR(ff_buf_printf(
+            out, err, "%s|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d;", node->name, node->repetition,
+            node->num_children, el->has_type ? el->type : -1, el->type_length,
+            el->has_converted_type ? el->converted_type : -1, el->scale, el->precision,
+            el->has_field_id ? el->field_id : -1, (int)el->logical_type.kind,
+            el->logical_type.decimal_scale, el->logical_type.decimal_precision,
+            el->logical_type.time_unit * 2 + el->logical_type.time_is_adjusted_to_utc,
+            el->logical_type.int_bit_width * 2 + el->logical_type.int_is_signed));
+    }
+    for (int32_t kv_idx = 0; source && kv_idx < ff_reader_num_key_values(source); kv_idx++) {
+        const char *key;
+        const uint8_t *value;
+        size_t value_len;
+        ff_reader_key_value(source, kv_idx, &key, &value, &value_len);
+        FF_FORWARD_IF_ERROR(ff_buf_printf(out, err, "|kv:%zu:%s=%zu:", strlen(key), key,
+                                          value ? value_len : (size_t)-1));
+        if (value)
+            FF_FORWARD_IF_ERROR(ff_buf_append(out, value, value_len, err));
+    }
+    /* NUL bytes in metadata would cut the comparison short: signatures are compared as C
+     * strings, so replace them. */
+    for (size_t pos = 0; pos < out->len; pos++)
+        if (!out->data[pos])
+            out->data[pos] = 1;
+    FF_FORWARD_IF_ERROR(ff_buf_append_byte(out, 0, err));
+    out->len--;
+    return FF_OK;
 }
 
 static ff_status ensure_new_tree(ops_engine *engine, ff_error *err) {
@@ -394,7 +450,7 @@ ff_status ops_emit_new(ops_engine *engine, const ff_batch *batch, const uint32_t
     FF_FORWARD_IF_ERROR(ensure_new_tree(engine, err));
     ops_out *out = NULL;
     FF_FORWARD_IF_ERROR(
-        out_find(engine, &engine->new_outs, dir, engine->new_tree, NULL, &out, err));
+        out_find(engine, &engine->new_outs, dir, "", engine->new_tree, NULL, &out, err));
     return out_write(out, batch, rows, num_rows, err);
 }
 
@@ -405,24 +461,22 @@ ff_status ops_emit(ops_engine *engine, ops_file *file, const ff_batch *batch, co
         return FF_OK;
     if (!dir)
         dir = file->entry->partition_dir;
-    ops_out *out = NULL;
-    const ff_schema *tree = file->tree;
-    ff_schema *extended = NULL;
-    ff_status status = FF_OK;
-    bool exists = false;
-    for (size_t idx = 0; idx < engine->file_outs.count; idx++)
-        exists = exists || !strcmp(engine->file_outs.items[idx].dir, dir);
-    if (!exists && file->num_out_extra > 0) {
-        status = ops_schema_tree(file->tree, &engine->global, file->out_extra, file->num_out_extra,
-                                 &extended, err);
-        tree = extended;
+    if (!engine->has_file_out_tree) {
+        /* The first rows of this file: its output schema and signature. */
+        if (file->num_out_extra > 0)
+            FF_FORWARD_IF_ERROR(ops_schema_tree(file->tree, &engine->global, file->out_extra,
+                                                file->num_out_extra, &engine->file_out_tree, err));
+        const ff_schema *tree = engine->file_out_tree ? engine->file_out_tree : file->tree;
+        FF_FORWARD_IF_ERROR(output_signature(tree, file->reader, &engine->file_signature, err));
+        engine->has_file_out_tree = true;
     }
-    if (status == FF_OK)
-        status = out_find(engine, &engine->file_outs, dir, tree, file->reader, &out, err);
-    ff_schema_free(extended);
-    if (status == FF_OK)
-        status = out_write(out, batch, rows, num_rows, err);
-    return status;
+    const ff_schema *tree = engine->file_out_tree ? engine->file_out_tree : file->tree;
+    ops_out *out = NULL;
+    FF_FORWARD_IF_ERROR(out_find(engine, &engine->part_outs, dir,
+                                 (const char *)engine->file_signature.data, tree, file->reader,
+                                 &out, err));
+    engine->file_rows_out += num_rows;
+    return out_write(out, batch, rows, num_rows, err);
 }
 
 /* ---- Files ------------------------------------------------------------------------------- */
@@ -651,14 +705,12 @@ static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t 
         }
         first_row += rows;
     }
-    int64_t rows_written = 0;
-    double per_row =
-        engine->file_rows > 0 ? (double)engine->file_bytes / (double)engine->file_rows : 0;
-    FF_FORWARD_IF_ERROR(outs_close(engine, &engine->file_outs, per_row, &rows_written, err));
     engine->group_rows_in += engine->file_rows;
-    engine->group_rows_out += rows_written;
     stats->bytes_before += engine->file_bytes;
-    if (rows_written == 0)
+    if (engine->opts->dry_run && engine->file_rows > 0)
+        stats->bytes_after += (int64_t)((double)engine->file_bytes * (double)engine->file_rows_out /
+                                        (double)engine->file_rows);
+    if (engine->file_rows_out == 0)
         stats->files_removed++;
     else
         stats->files_rewritten++;
@@ -695,6 +747,7 @@ static ff_status process_file(ops_engine *engine, size_t file_idx, ff_error *err
     if (plan == OPS_FILE_SKIP)
         goto cleanup;
     engine->file_rows = ff_reader_num_rows(file.reader);
+    engine->file_rows_out = 0;
     engine->file_bytes = ff_reader_file_size(file.reader);
     engine->cfg.stats->files_scanned++;
     engine->cfg.stats->rows_scanned += engine->file_rows;
@@ -718,7 +771,9 @@ static ff_status process_file(ops_engine *engine, size_t file_idx, ff_error *err
 cleanup:
     if (status != FF_OK && file.entry)
         ff_error_prefix(err, "%s", file.entry->rel_path);
-    outs_free(&engine->file_outs);
+    ff_schema_free(engine->file_out_tree);
+    engine->file_out_tree = NULL;
+    engine->has_file_out_tree = false;
     file_release(engine, &file);
     free(affected);
     free(path);
@@ -733,6 +788,7 @@ static ff_status commit_group(ops_engine *engine, ff_error *err) {
     double per_row = stats->rows_scanned > 0
                          ? (double)stats->bytes_before / (double)(stats->rows_scanned + 1)
                          : 64.0;
+    FF_FORWARD_IF_ERROR(close_part_outs(engine, err));
     FF_FORWARD_IF_ERROR(outs_close(engine, &engine->new_outs, per_row, &rows_written, err));
     engine->group_rows_out += rows_written;
     ff_status status = FF_OK;
@@ -842,6 +898,9 @@ ff_status ops_engine_run(ops_engine *engine, ff_error *err) {
             engine->group_partitions++;
             engine->group_last_dir = file->partition_dir;
         }
+        if (engine->outs_dir && strcmp(engine->outs_dir, file->partition_dir))
+            FF_CHECK_GOTO(status, close_part_outs(engine, err), cleanup);
+        engine->outs_dir = file->partition_dir;
         FF_CHECK_GOTO(status, process_file(engine, file_idx, err), cleanup);
     }
     if (engine->opts->progress)
