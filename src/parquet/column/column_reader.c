@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Page buffers up to this size are kept for the next page; larger ones are given back. */
+#define FF_PAGE_BUF_KEEP ((size_t)64 << 20)
+
 ff_status ff_column_scratch_init(ff_column_scratch *scratch, ff_error *err) {
     memset(scratch, 0, sizeof *scratch);
     ff_buf_init(&scratch->page_buf, 0);
@@ -199,6 +202,9 @@ static ff_status decode_dictionary_indices(chunk_state *st, const uint8_t *data,
                 break;
         }
         status = check_budget(st, 0, total, err);
+        if (status == FF_OK) /* one exact allocation instead of doubling through the gather */
+            status = ff_vector_reserve(st->vec, st->vec->length + count,
+                                       st->vec->values_len + total, false, err);
         if (status != FF_OK)
             return status;
     }
@@ -461,10 +467,12 @@ static ff_status read_data_page(chunk_state *st, const ff_page *page, ff_error *
         if (worst > max_rep)
             return ff_error_set(err, FF_ERR_CORRUPT, "repetition level %d exceeds the maximum %d",
                                 worst, max_rep);
-        /* The first entry of a chunk starts a row whatever its level says (some writers
-         * start with 1; lenient readers take it as a row start, and so do we). */
+        /* A chunk must start a row. Some writers start with 1; lenient readers then drop
+         * values up to the first 0, which would silently lose data on a rewrite. */
         if (st->values_seen == 0 && n > 0 && rep_out[0] != 0)
-            rows++;
+            return ff_error_set(err, FF_ERR_CORRUPT,
+                                "the column chunk starts with repetition level %d instead of 0",
+                                rep_out[0]);
         st->rows_seen += rows;
     } else {
         st->rows_seen += n;
@@ -517,6 +525,12 @@ static ff_status read_dictionary_page(chunk_state *st, const ff_page *page, ff_e
                 scratch->dict_max_len = entry_len;
         }
     st->has_dict = true;
+    if (scratch->page_buf.cap > FF_PAGE_BUF_KEEP) {
+        /* A giant dictionary page is a one-off; do not hold its buffer while the data
+         * pages expand the dictionary into the vector. */
+        ff_buf_free(&scratch->page_buf);
+        ff_buf_init(&scratch->page_buf, 0);
+    }
     return FF_OK;
 }
 
@@ -553,13 +567,18 @@ ff_status ff_column_read_chunk(const ff_column_chunk_ref *ref, ff_column_scratch
         meta->dictionary_page_offset < start)
         start = meta->dictionary_page_offset;
     int64_t chunk_end;
-    if (start < 4 || __builtin_add_overflow(start, meta->total_compressed_size, &chunk_end) ||
-        (uint64_t)chunk_end > ref->data_end)
+    if (meta->num_values == 0) {
+        /* Nothing to read (an empty row group); some writers leave the offsets at 0. */
+        chunk_end = start;
+    } else if (start < 4 ||
+               __builtin_add_overflow(start, meta->total_compressed_size, &chunk_end) ||
+               (uint64_t)chunk_end > ref->data_end) {
         return ff_error_set(err, FF_ERR_CORRUPT,
                             "column chunk at offset %lld of %lld bytes lies outside the data "
                             "section (%zu bytes)",
                             (long long)start, (long long)meta->total_compressed_size,
                             ref->data_end);
+    }
 
     chunk_state st = {
         .ref = ref,

@@ -277,7 +277,8 @@ static ff_status render_leaf(render_ctx *ctx, const ff_schema_node *leaf) {
     const uint8_t *value;
     size_t value_len;
     if (vec->type.physical == FF_PHYSICAL_BYTE_ARRAY) {
-        value = vec->values + vec->offsets[value_idx];
+        /* values is NULL while every string so far is empty. */
+        value = vec->values ? vec->values + vec->offsets[value_idx] : (const uint8_t *)"";
         value_len = (size_t)(vec->offsets[value_idx + 1] - vec->offsets[value_idx]);
     } else {
         value_len = (size_t)ff_type_value_width(&vec->type);
