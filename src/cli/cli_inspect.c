@@ -515,7 +515,7 @@ int ff_cli_inspect(int argc, char **argv) {
         ff_cli_error("%s", err.message);
         exit_code = FF_EXIT_USAGE;
     }
-    if (exit_code == FF_EXIT_OK)
+    if (exit_code == FF_EXIT_OK && out.buf.len)
         fwrite(out.buf.data, 1, out.buf.len, stdout);
     ff_text_sink_free(&out);
     ff_text_sink_free(&scratch);

@@ -532,7 +532,23 @@ static bool is_string_kind(ff_logical_kind kind) {
     return kind == FF_LOGICAL_STRING || kind == FF_LOGICAL_ENUM || kind == FF_LOGICAL_JSON;
 }
 
+static void render_value(ff_text_sink *sink, const ff_type *type, const uint8_t *value, size_t len);
+
 void ff_text_value(ff_text_sink *sink, const ff_type *type, const uint8_t *value, size_t len) {
+    size_t start = sink->buf.len;
+    render_value(sink, type, value, len);
+    /* Display mode shows scalars without JSON quotes: strings are written bare already;
+     * hex, decimals, dates and times are quoted JSON strings without escapes inside. */
+    if (sink->bare_strings && sink->mode == FF_SINK_BUFFER && sink->status == FF_OK &&
+        !is_string_kind(type->logical) && sink->buf.len >= start + 2 &&
+        sink->buf.data[start] == '"' && sink->buf.data[sink->buf.len - 1] == '"') {
+        memmove(sink->buf.data + start, sink->buf.data + start + 1, sink->buf.len - start - 2);
+        sink->buf.len -= 2;
+    }
+}
+
+static void render_value(ff_text_sink *sink, const ff_type *type, const uint8_t *value,
+                         size_t len) {
     if (type->logical == FF_LOGICAL_NULL) {
         sink->wrote_null = sink->bare_strings;
         ff_text_sink_put(sink, "null", 4);
