@@ -22,7 +22,7 @@ ff_status ff_cursor_uvarint(ff_cursor *cur, uint64_t *out, ff_error *err) {
 }
 
 ff_status ff_cursor_zigzag(ff_cursor *cur, int64_t *out, ff_error *err) {
-    uint64_t raw;
+    uint64_t raw = 0;
     ff_status status = ff_cursor_uvarint(cur, &raw, err);
     if (status == FF_OK)
         *out = (int64_t)(raw >> 1) ^ -(int64_t)(raw & 1);

@@ -37,7 +37,7 @@ ff_status ff_codec_decompress(ff_codec_ctx *ctx, int32_t codec, const uint8_t *s
                               size_t src_len, uint8_t *dst, size_t dst_len, ff_error *err);
 
 /* Appends the compressed form of src to out. level -1 is the codec's default (ZSTD 3,
- * GZIP 6, BROTLI 1?; see codec.c). */
+ * GZIP 6, BROTLI 4; see codec.c). */
 ff_status ff_codec_compress(ff_codec_ctx *ctx, int32_t codec, int level, const uint8_t *src,
                             size_t src_len, ff_buf *out, ff_error *err);
 

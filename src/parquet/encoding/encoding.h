@@ -54,6 +54,19 @@ ff_status ff_rle_encode_levels(const int16_t *levels, int64_t n, int bit_width, 
  * first, so the caller passing more values later must use ff_plain_decoder instead). */
 ff_status ff_plain_decode(const uint8_t *data, size_t len, int64_t num_values, ff_vector *out,
                           size_t *consumed, ff_error *err);
+/* Streaming PLAIN decoding of one page in several calls (the column reader decoding a page
+ * batch by batch). Keeps the bit position for BOOLEAN, whose values do not end on byte
+ * boundaries. data is borrowed until the decoder is no longer used. */
+typedef struct ff_plain_decoder {
+    const uint8_t *pos;
+    const uint8_t *end;
+    int bit_offset; /* BOOLEAN: bits of *pos already consumed (0..7) */
+} ff_plain_decoder;
+
+void ff_plain_decoder_init(ff_plain_decoder *dec, const uint8_t *data, size_t len);
+/* Appends the next num_values values to out; running out of input is FF_ERR_CORRUPT. */
+ff_status ff_plain_decoder_next(ff_plain_decoder *dec, int64_t num_values, ff_vector *out,
+                                ff_error *err);
 /* Appends PLAIN bytes for the non-null slots [offset, offset + count) of vec (all of them for
  * a dense nested vector). */
 ff_status ff_plain_encode(const ff_vector *vec, int64_t offset, int64_t count, ff_buf *out,

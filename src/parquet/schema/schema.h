@@ -33,7 +33,8 @@ struct ff_schema_node {
     int32_t repetition;           /* FF_PQ_REQUIRED / OPTIONAL / REPEATED (root: REQUIRED) */
     bool is_leaf;
     ff_type type; /* leaves: resolved physical + logical type */
-    /* groups: FF_LOGICAL_LIST or FF_LOGICAL_MAP (MAP_KEY_VALUE too), else FF_LOGICAL_NONE */
+    /* groups: FF_LOGICAL_LIST or FF_LOGICAL_MAP (MAP_KEY_VALUE too), FF_LOGICAL_VARIANT for a
+     * VARIANT-annotated group, else FF_LOGICAL_NONE */
     ff_logical_kind group_kind;
     int16_t max_def;
     int16_t max_rep;

@@ -127,9 +127,9 @@ typedef struct ff_pq_logical_type {
     int32_t decimal_scale;    /* DecimalType 1: scale, 2: precision */
     int32_t decimal_precision;
     bool time_is_adjusted_to_utc; /* TimeType/TimestampType 1: isAdjustedToUTC */
-    int32_t time_unit;            /* 2: unit; 0 MILLIS, 1 MICROS, 2 NANOS (TimeUnit member id - 1) */
-    int8_t int_bit_width;         /* IntType 1: bitWidth */
-    bool int_is_signed;           /* IntType 2: isSigned */
+    int32_t time_unit;    /* 2: unit; 0 MILLIS, 1 MICROS, 2 NANOS (TimeUnit member id - 1) */
+    int8_t int_bit_width; /* IntType 1: bitWidth */
+    bool int_is_signed;   /* IntType 2: isSigned */
 } ff_pq_logical_type;
 
 /* SchemaElement */
@@ -166,12 +166,12 @@ typedef struct ff_pq_key_value {
 typedef struct ff_pq_statistics {
     bool has_max, has_min, has_null_count, has_distinct_count, has_max_value, has_min_value;
     bool has_is_max_value_exact, has_is_min_value_exact;
-    ff_pq_bytes max;        /* 1: deprecated, signed sort order */
-    ff_pq_bytes min;        /* 2: deprecated */
-    int64_t null_count;     /* 3 */
-    int64_t distinct_count; /* 4 */
-    ff_pq_bytes max_value;  /* 5: the column order's sort order */
-    ff_pq_bytes min_value;  /* 6 */
+    ff_pq_bytes max;         /* 1: deprecated, signed sort order */
+    ff_pq_bytes min;         /* 2: deprecated */
+    int64_t null_count;      /* 3 */
+    int64_t distinct_count;  /* 4 */
+    ff_pq_bytes max_value;   /* 5: the column order's sort order */
+    ff_pq_bytes min_value;   /* 6 */
     bool is_max_value_exact; /* 7 */
     bool is_min_value_exact; /* 8 */
 } ff_pq_statistics;
@@ -185,10 +185,10 @@ typedef struct ff_pq_page_encoding_stats {
 
 /* ColumnMetaData */
 typedef struct ff_pq_column_metadata {
-    int32_t type;              /* 1 */
-    int32_t num_encodings;     /* 2: list<Encoding> */
+    int32_t type;          /* 1 */
+    int32_t num_encodings; /* 2: list<Encoding> */
     int32_t *encodings;
-    int32_t path_len;          /* 3: list<string> path_in_schema */
+    int32_t path_len; /* 3: list<string> path_in_schema */
     const char **path_in_schema;
     int32_t codec;                   /* 4 */
     int64_t num_values;              /* 5 */
@@ -196,19 +196,19 @@ typedef struct ff_pq_column_metadata {
     int64_t total_compressed_size;   /* 7 */
     int32_t num_key_value_metadata;  /* 8 */
     ff_pq_key_value *key_value_metadata;
-    int64_t data_page_offset;        /* 9 */
+    int64_t data_page_offset; /* 9 */
     bool has_index_page_offset;
-    int64_t index_page_offset;       /* 10 */
+    int64_t index_page_offset; /* 10 */
     bool has_dictionary_page_offset;
-    int64_t dictionary_page_offset;  /* 11 */
+    int64_t dictionary_page_offset; /* 11 */
     bool has_statistics;
-    ff_pq_statistics statistics;     /* 12 */
-    int32_t num_encoding_stats;      /* 13 */
+    ff_pq_statistics statistics; /* 12 */
+    int32_t num_encoding_stats;  /* 13 */
     ff_pq_page_encoding_stats *encoding_stats;
     bool has_bloom_filter_offset;
-    int64_t bloom_filter_offset;     /* 14 */
+    int64_t bloom_filter_offset; /* 14 */
     bool has_bloom_filter_length;
-    int32_t bloom_filter_length;     /* 15 */
+    int32_t bloom_filter_length; /* 15 */
     /* 16 size_statistics and 17 geospatial_statistics are skipped on read, never written. */
 } ff_pq_column_metadata;
 
@@ -219,12 +219,12 @@ typedef struct ff_pq_column_chunk {
     bool has_meta_data;
     ff_pq_column_metadata meta_data; /* 3 */
     bool has_offset_index;
-    int64_t offset_index_offset;  /* 4 */
-    int32_t offset_index_length;  /* 5 */
+    int64_t offset_index_offset; /* 4 */
+    int32_t offset_index_length; /* 5 */
     bool has_column_index;
-    int64_t column_index_offset;  /* 6 */
-    int32_t column_index_length;  /* 7 */
-    bool has_crypto_metadata;     /* 8: ColumnCryptoMetaData present: encrypted column */
+    int64_t column_index_offset;        /* 6 */
+    int32_t column_index_length;        /* 7 */
+    bool has_crypto_metadata;           /* 8: ColumnCryptoMetaData present: encrypted column */
     bool has_encrypted_column_metadata; /* 9 */
 } ff_pq_column_chunk;
 
@@ -239,8 +239,8 @@ typedef struct ff_pq_sorting_column {
 typedef struct ff_pq_row_group {
     int32_t num_columns; /* 1: list<ColumnChunk> */
     ff_pq_column_chunk *columns;
-    int64_t total_byte_size; /* 2 */
-    int64_t num_rows;        /* 3 */
+    int64_t total_byte_size;     /* 2 */
+    int64_t num_rows;            /* 3 */
     int32_t num_sorting_columns; /* 4 */
     ff_pq_sorting_column *sorting_columns;
     bool has_file_offset;
@@ -258,15 +258,15 @@ typedef struct ff_pq_column_order {
 
 /* FileMetaData */
 typedef struct ff_pq_file_metadata {
-    int32_t version;     /* 1 */
-    int32_t num_schema;  /* 2: list<SchemaElement>, depth-first */
+    int32_t version;    /* 1 */
+    int32_t num_schema; /* 2: list<SchemaElement>, depth-first */
     ff_pq_schema_element *schema;
-    int64_t num_rows;    /* 3 */
+    int64_t num_rows;       /* 3 */
     int32_t num_row_groups; /* 4 */
     ff_pq_row_group *row_groups;
     int32_t num_key_value_metadata; /* 5 */
     ff_pq_key_value *key_value_metadata;
-    const char *created_by; /* 6: NULL when absent */
+    const char *created_by;    /* 6: NULL when absent */
     int32_t num_column_orders; /* 7 */
     ff_pq_column_order *column_orders;
     bool has_encryption_algorithm; /* 8: plaintext footer of an encrypted file */
@@ -292,13 +292,13 @@ typedef struct ff_pq_dictionary_page_header {
 
 /* DataPageHeaderV2 */
 typedef struct ff_pq_data_page_header_v2 {
-    int32_t num_values;                   /* 1 */
-    int32_t num_nulls;                    /* 2 */
-    int32_t num_rows;                     /* 3 */
-    int32_t encoding;                     /* 4 */
+    int32_t num_values;                    /* 1 */
+    int32_t num_nulls;                     /* 2 */
+    int32_t num_rows;                      /* 3 */
+    int32_t encoding;                      /* 4 */
     int32_t definition_levels_byte_length; /* 5 */
     int32_t repetition_levels_byte_length; /* 6 */
-    bool is_compressed;                   /* 7: defaults to true when absent */
+    bool is_compressed;                    /* 7: defaults to true when absent */
     bool has_statistics;
     ff_pq_statistics statistics; /* 8 */
 } ff_pq_data_page_header_v2;
@@ -322,12 +322,12 @@ typedef struct ff_pq_page_header {
 /* ColumnIndex */
 typedef struct ff_pq_column_index {
     int32_t num_pages;
-    bool *null_pages;         /* 1: list<bool> */
-    ff_pq_bytes *min_values;  /* 2: list<binary> */
-    ff_pq_bytes *max_values;  /* 3: list<binary> */
-    int32_t boundary_order;   /* 4: 0 UNORDERED, 1 ASCENDING, 2 DESCENDING */
+    bool *null_pages;        /* 1: list<bool> */
+    ff_pq_bytes *min_values; /* 2: list<binary> */
+    ff_pq_bytes *max_values; /* 3: list<binary> */
+    int32_t boundary_order;  /* 4: 0 UNORDERED, 1 ASCENDING, 2 DESCENDING */
     bool has_null_counts;
-    int64_t *null_counts;     /* 5: list<i64>, num_pages entries when present */
+    int64_t *null_counts; /* 5: list<i64>, num_pages entries when present */
     /* 6 repetition_level_histograms, 7 definition_level_histograms: skipped */
 } ff_pq_column_index;
 

@@ -1,0 +1,139 @@
+/* Internals shared by the files of src/dataset: the dataset handle, the journal record, and
+ * the three idempotent procedures of the commit protocol (roll forward, roll back, finish)
+ * that both a live commit and recovery run. docs/commit-protocol.md describes the protocol;
+ * this header is its vocabulary.
+ *
+ * Paths inside a journal or manifest are relative to the dataset root (or, for copies, to the
+ * backup directory), so a dataset that is moved or mounted elsewhere still recovers. */
+#ifndef FF_DATASET_INTERNAL_H
+#define FF_DATASET_INTERNAL_H
+
+#include "util/fileio.h"
+#include "util/mem.h"
+
+#include <fluxforge/dataset.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define DS_TOOL_DIR    "_fluxforge"
+#define DS_LOCK_REL    "_fluxforge/lock"
+#define DS_JOURNAL_REL "_fluxforge/journal"
+#define DS_STAGE_REL   "_fluxforge/stage"
+#define DS_BACKUPS_REL "_fluxforge/backups"
+#define DS_HISTORY_REL "_fluxforge/history.jsonl"
+
+/* Largest journal or manifest read back (a commit of ~100k files). */
+#define DS_RECORD_MAX ((size_t)256 << 20)
+
+struct ff_dataset {
+    char *root;
+    ff_dataset_mode mode;
+    int lock_fd;
+    ff_io *io;        /* borrowed */
+    char *backup_dir; /* owned copy, NULL for hard links in place */
+    bool has_open_txn;
+    char last_txid[FF_TXID_CAP];
+};
+
+typedef struct ds_add {
+    char *stage_rel; /* _fluxforge/stage/<txid>/<n>.parquet.tmp */
+    char *final_rel; /* <partition dir>/part-<txid>-<n>.parquet */
+    int64_t size;
+} ds_add;
+
+typedef struct ds_remove {
+    char *rel;
+    ff_file_identity identity;
+} ds_remove;
+
+/* A transaction's record: what the journal file holds. Strings live in arena. */
+typedef struct ds_journal {
+    ff_arena arena;
+    char txid[FF_TXID_CAP];
+    char *op;
+    char *backup_dir;       /* NULL: hard links in place; else copies in backup_dir/<txid>/ */
+    int64_t time_unix;      /* commit time */
+    int64_t history_offset; /* size of history.jsonl before this commit's line */
+    char *history_line;     /* the JSON line, without newline */
+    ds_add *adds;
+    size_t num_adds, adds_cap;
+    ds_remove *removes;
+    size_t num_removes, removes_cap;
+} ds_journal;
+
+void ds_journal_init(ds_journal *journal);
+void ds_journal_free(ds_journal *journal);
+ff_status ds_journal_add(ds_journal *journal, const char *stage_rel, const char *final_rel,
+                         ff_error *err);
+ff_status ds_journal_remove(ds_journal *journal, const char *rel, const ff_file_identity *identity,
+                            ff_error *err);
+/* Text form with a trailing checksum line; parse refuses anything torn or altered. */
+ff_status ds_journal_serialize(const ds_journal *journal, ff_buf *out, ff_error *err);
+ff_status ds_journal_parse(const uint8_t *text, size_t len, ds_journal *journal, ff_error *err);
+ff_status ds_journal_load(const char *path, ds_journal *journal, ff_error *err);
+
+/* The state of a journal file, encoded in its name under _fluxforge/journal/. */
+typedef enum ds_journal_state {
+    DS_JOURNAL_PENDING, /* <txid>: committed, roll forward */
+    DS_JOURNAL_UNDO,    /* <txid>.undo: a failed commit being rolled back */
+    DS_JOURNAL_DONE,    /* <txid>.done: in place, cleanup pending */
+} ds_journal_state;
+
+ff_status ds_journal_path(const ff_dataset *ds, const char *txid, ds_journal_state state, char *out,
+                          ff_error *err);
+
+/* Roll forward a pending journal to DONE (backups, renames, unlinks, fsyncs, history, mark). */
+ff_status ds_apply_forward(ff_dataset *ds, ds_journal *journal, ff_error *err);
+/* Undo an UNDO journal completely and delete it. */
+ff_status ds_apply_backward(ff_dataset *ds, ds_journal *journal, ff_error *err);
+/* Remove what a DONE journal no longer needs (stage, internal links for copies, empty
+ * partition directories) and delete the journal. */
+ff_status ds_finish_done(ff_dataset *ds, ds_journal *journal, ff_error *err);
+
+/* root + "/" + rel into out (FF_PATH_CAP bytes). */
+ff_status ds_path(const ff_dataset *ds, const char *rel, char *out, ff_error *err);
+
+/* A fresh transaction id, greater than any this handle produced. */
+void ds_new_txid(ff_dataset *ds, char out[FF_TXID_CAP]);
+/* True for strings shaped like a txid (safe as a single path segment). */
+bool ds_is_txid(const char *text);
+
+/* Reads the identity of path with lstat; FF_ERR_NOT_FOUND if missing. */
+ff_status ds_identity(const char *path, ff_file_identity *out, ff_error *err);
+bool ds_identity_equal(const ff_file_identity *a, const ff_file_identity *b);
+
+/* Checks that rel is a safe relative path of data: no empty, "." or ".." segments, no
+ * leading "/", no segment starting with '_' or '.', directories are name=value. */
+ff_status ds_check_rel_path(const char *rel, bool is_file, ff_error *err);
+
+/* Percent-escapes bytes <= 0x20, 0x7f and '%' so a path is one space-free token. */
+ff_status ds_escape(const char *text, ff_buf *out, ff_error *err);
+/* Reverses ds_escape into arena memory. */
+char *ds_unescape(ff_arena *arena, const char *text, size_t len, ff_error *err);
+
+/* Sorted names in directory path (excluding . and ..). A missing directory is an empty
+ * list. Caller frees with ds_names_free. */
+ff_status ds_list_dir(const char *path, char ***names_out, size_t *num_out, ff_error *err);
+void ds_names_free(char **names, size_t num);
+
+/* Backup manifest: what a transaction removed and added, written when its backups are made. */
+ff_status ds_manifest_write(ff_dataset *ds, const ds_journal *journal, ff_error *err);
+
+/* The internal link that keeps a removed file during (and, for hard-link backups, after) a
+ * commit: _fluxforge/backups/<txid>/<rel>.bak. */
+ff_status ds_backup_rel(const char *txid, const char *rel, char *out, ff_error *err);
+
+/* Runs the cleanup of an interrupted `backups drop` found in backup dir txid. */
+ff_status ds_backup_finish_drop(ff_dataset *ds, const char *txid, ff_error *err);
+
+/* Checks backup txid (manifest readable, every backed-up file present); sets problem (empty
+ * when fine). Errors only for resource failures. */
+ff_status ds_backup_verify(ff_dataset *ds, const char *txid, char *problem, size_t problem_cap,
+                           ff_error *err);
+
+/* Adds a file under an explicit final name (restore brings files back under their names). */
+ff_status ds_txn_add_named(ff_txn *txn, const char *final_rel, const char **stage_path,
+                           ff_error *err);
+
+#endif
