@@ -639,7 +639,7 @@ ff_status ff_column_read_chunk(const ff_column_chunk_ref *ref, ff_column_scratch
             st.seen_data_page = true;
         }
         if (status != FF_OK) {
-            ff_error_prefix(err, "page %d", pages.page_idx - 1);
+            ff_error_prefix(err, "page %d", pages.page_idx);
             goto cleanup;
         }
     }
