@@ -186,27 +186,34 @@ static ff_status decode_dictionary_indices(chunk_state *st, const uint8_t *data,
     if (status != FF_OK)
         return status;
     if (st->vec->type.physical == FF_PHYSICAL_BYTE_ARRAY) {
-        /* A long entry repeated by many indices could expand without bound: size the
-         * gather exactly and hold it to the budget before copying anything. */
+        /* A long entry repeated by many indices could expand without bound. When even the
+         * worst case (every index on the longest entry) fits the budget, the gather may
+         * grow the vector itself; otherwise size it exactly and hold it to the budget
+         * before copying anything. */
         const ff_vector *dict = &scratch->dict;
-        size_t total = 0;
-        for (int64_t value_idx = 0; value_idx < count; value_idx++) {
-            uint32_t index = scratch->indices[value_idx];
-            if (index >= (uint64_t)dict->length)
-                return ff_error_set(err, FF_ERR_CORRUPT,
-                                    "dictionary index %u out of range (dictionary has %lld "
-                                    "entries)",
-                                    index, (long long)dict->length);
-            total += (size_t)(dict->offsets[index + 1] - dict->offsets[index]);
-            if (total > st->ref->max_bytes)
-                break;
+        size_t worst;
+        if (!ff_size_mul(scratch->dict_max_len, (size_t)count, &worst) ||
+            check_budget(st, 0, worst, err) != FF_OK) {
+            ff_error_clear(err);
+            size_t total = 0;
+            for (int64_t value_idx = 0; value_idx < count; value_idx++) {
+                uint32_t index = scratch->indices[value_idx];
+                if (index >= (uint64_t)dict->length)
+                    return ff_error_set(err, FF_ERR_CORRUPT,
+                                        "dictionary index %u out of range (dictionary has "
+                                        "%lld entries)",
+                                        index, (long long)dict->length);
+                total += (size_t)(dict->offsets[index + 1] - dict->offsets[index]);
+                if (total > st->ref->max_bytes)
+                    break;
+            }
+            status = check_budget(st, 0, total, err);
+            if (status == FF_OK) /* one exact allocation instead of doubling */
+                status = ff_vector_reserve(st->vec, st->vec->length + count,
+                                           st->vec->values_len + total, false, err);
+            if (status != FF_OK)
+                return status;
         }
-        status = check_budget(st, 0, total, err);
-        if (status == FF_OK) /* one exact allocation instead of doubling through the gather */
-            status = ff_vector_reserve(st->vec, st->vec->length + count,
-                                       st->vec->values_len + total, false, err);
-        if (status != FF_OK)
-            return status;
     }
     return ff_dict_gather(&scratch->dict, scratch->indices, count, st->vec, err);
 }
@@ -287,19 +294,46 @@ static ff_status decode_values(chunk_state *st, int32_t encoding, const uint8_t 
                         encoding, (int)physical);
 }
 
+/* Sets validity bits [start, start + n) from flat definition levels (0 or 1): bit by bit
+ * up to a byte boundary, then a whole byte per eight levels (or 0xff bytes when the page
+ * has no null), then the tail. */
+static void write_validity(uint8_t *validity, int64_t start, const int16_t *defs, int64_t n,
+                           bool all_valid) {
+    int64_t level_idx = 0;
+    for (; level_idx < n && ((start + level_idx) & 7); level_idx++) {
+        int64_t bit = start + level_idx;
+        if (defs[level_idx])
+            validity[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+        else
+            validity[bit >> 3] &= (uint8_t) ~(1u << (bit & 7));
+    }
+    uint8_t *out = validity + ((start + level_idx) >> 3);
+    int64_t full_bytes = (n - level_idx) >> 3;
+    if (all_valid) {
+        memset(out, 0xff, (size_t)full_bytes);
+    } else {
+        const int16_t *in = defs + level_idx;
+        for (int64_t byte_idx = 0; byte_idx < full_bytes; byte_idx++, in += 8)
+            out[byte_idx] = (uint8_t)((in[0] & 1) | (in[1] & 1) << 1 | (in[2] & 1) << 2 |
+                                      (in[3] & 1) << 3 | (in[4] & 1) << 4 | (in[5] & 1) << 5 |
+                                      (in[6] & 1) << 6 | (in[7] & 1) << 7);
+    }
+    level_idx += full_bytes * 8;
+    for (; level_idx < n; level_idx++) {
+        int64_t bit = start + level_idx;
+        if (defs[level_idx])
+            validity[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+        else
+            validity[bit >> 3] &= (uint8_t) ~(1u << (bit & 7));
+    }
+}
+
 /* Spreads the `present` dense values at slots [start, start + present) over the slots
  * [start, start + n) by the definition levels (1 = value, 0 = null), back to front so that
  * no value is overwritten before it moves, and writes the validity bits. */
 static void spread_flat(ff_vector *vec, int64_t start, const int16_t *defs, int64_t n,
                         int64_t present) {
-    uint8_t *validity = vec->validity;
-    for (int64_t slot_idx = 0; slot_idx < n; slot_idx++) {
-        int64_t bit = start + slot_idx;
-        if (defs[slot_idx])
-            validity[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-        else
-            validity[bit >> 3] &= (uint8_t) ~(1u << (bit & 7));
-    }
+    write_validity(vec->validity, start, defs, n, present == n);
     if (present == n)
         return;
     int64_t src = present - 1;
