@@ -140,8 +140,8 @@ ff_status ff_tc_read_binary_view(ff_tc_reader *r, const uint8_t **out, size_t *l
 }
 
 ff_status ff_tc_read_binary(ff_tc_reader *r, ff_pq_bytes *out, ff_error *err) {
-    const uint8_t *data;
-    size_t len;
+    const uint8_t *data = NULL;
+    size_t len = 0;
     FF_FORWARD_IF_ERROR(ff_tc_read_binary_view(r, &data, &len, err));
     char *copy = ff_arena_strndup(r->arena, (const char *)data, len, err);
     if (!copy)
@@ -152,7 +152,7 @@ ff_status ff_tc_read_binary(ff_tc_reader *r, ff_pq_bytes *out, ff_error *err) {
 }
 
 ff_status ff_tc_read_string(ff_tc_reader *r, const char **out, ff_error *err) {
-    ff_pq_bytes bytes;
+    ff_pq_bytes bytes = {NULL, 0};
     FF_FORWARD_IF_ERROR(ff_tc_read_binary(r, &bytes, err));
     *out = (const char *)bytes.data;
     return FF_OK;
