@@ -83,7 +83,7 @@ static void add_page(test_file *file, test_column *col, ff_pq_page_header *heade
     int64_t offset = (int64_t)file->buf.len;
     if (header->compressed_page_size == 0 && body_len)
         header->compressed_page_size = (int32_t)body_len;
-    if (header->uncompressed_page_size == 0)
+    if (header->uncompressed_page_size == 0 && meta->codec == FF_CODEC_UNCOMPRESSED)
         header->uncompressed_page_size = header->compressed_page_size;
     ff_thrift_encode_page_header(header, &file->buf, &file->err);
     ff_buf_append(&file->buf, body, body_len, &file->err);
@@ -437,6 +437,46 @@ static void build_dictionary_pages(test_file *file, int bad_page, uint8_t bad_wi
     ff_buf_free(&body);
 }
 
+FF_TEST(empty_dictionary_and_empty_compressed_pages) {
+    /* A SNAPPY chunk whose dictionary page holds no entry and whose data page holds only
+     * nulls: nothing to decompress or decode, and no decoder sees a missing buffer. */
+    test_file file;
+    file_begin(&file, 2);
+    test_column *col = add_column(&file, "v", FF_PHYSICAL_INT32, FF_PQ_OPTIONAL, FF_CODEC_SNAPPY);
+    ff_codec_ctx *ctx = NULL;
+    ff_error err;
+    ff_codec_ctx_create(&ctx, &err);
+    ff_buf body;
+    ff_buf_init(&body, 0);
+    ff_codec_compress(ctx, FF_CODEC_SNAPPY, -1, (const uint8_t *)"", 0, &body, &err);
+    ff_pq_page_header header;
+    memset(&header, 0, sizeof header);
+    header.type = FF_PAGE_DICTIONARY;
+    header.has_dictionary_page_header = true;
+    header.compressed_page_size = (int32_t)body.len;
+    header.uncompressed_page_size = 0;
+    add_page(&file, col, &header, body.data, body.len);
+    ff_buf levels;
+    ff_buf_init(&levels, 0);
+    const int16_t defs[2] = {0, 0};
+    put_v1_levels(&levels, defs, 2, 1);
+    ff_buf_reset(&body);
+    ff_codec_compress(ctx, FF_CODEC_SNAPPY, -1, levels.data, levels.len, &body, &err);
+    header = data_page_v1(2, FF_ENC_RLE_DICTIONARY);
+    header.compressed_page_size = (int32_t)body.len;
+    header.uncompressed_page_size = (int32_t)levels.len;
+    add_page(&file, col, &header, body.data, body.len);
+    file_finish(&file);
+    ff_batch batch = {0};
+    EXPECT_OK(read_all(&file, &batch, &err), &err);
+    EXPECT_EQ_INT(batch.columns[0].null_count, 2);
+    ff_batch_free(&batch);
+    ff_codec_ctx_free(ctx);
+    ff_buf_free(&levels);
+    ff_buf_free(&body);
+    ff_buf_free(&file.buf);
+}
+
 FF_TEST(errors_name_file_row_group_column_and_page) {
     test_file file;
     build_dictionary_pages(&file, 5, 254, 0);
@@ -606,6 +646,7 @@ FF_TEST_MAIN(FF_CASE(optional_int32_spreads_over_two_pages),
              FF_CASE(dictionary_strings_with_nulls_and_no_null_bitmap_when_full),
              FF_CASE(legacy_bit_packed_levels_and_required_columns),
              FF_CASE(v2_nested_list_keeps_dense_values_and_levels),
+             FF_CASE(empty_dictionary_and_empty_compressed_pages),
              FF_CASE(errors_name_file_row_group_column_and_page),
              FF_CASE(levels_above_their_maximum_are_corrupt), FF_CASE(crc_is_checked_when_present),
              FF_CASE(counts_must_match_the_footer), FF_CASE(unselected_columns_are_not_read),

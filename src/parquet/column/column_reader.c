@@ -546,10 +546,12 @@ static ff_status read_dictionary_page(chunk_state *st, const ff_page *page, ff_e
     ff_vector_reset(&scratch->dict);
     scratch->dict.type = st->leaf->type;
     size_t consumed = 0;
-    ff_status status = ff_plain_decode(page->body, page->body_len, page->num_values, &scratch->dict,
-                                       &consumed, err);
-    if (status != FF_OK)
-        return ff_error_prefix(err, "dictionary");
+    if (page->num_values > 0) {
+        ff_status status = ff_plain_decode(page->body, page->body_len, page->num_values,
+                                           &scratch->dict, &consumed, err);
+        if (status != FF_OK)
+            return ff_error_prefix(err, "dictionary");
+    }
     scratch->dict_max_len = 0;
     if (scratch->dict.type.physical == FF_PHYSICAL_BYTE_ARRAY)
         for (int64_t entry_idx = 0; entry_idx < scratch->dict.length; entry_idx++) {
