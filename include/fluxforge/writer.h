@@ -76,7 +76,8 @@ typedef struct ff_writer_options {
     int64_t row_group_bytes;       /* encoded, uncompressed bytes per row group; default 128 MiB */
     int64_t row_group_rows;        /* rows per row group at most; default 1,048,576 */
     int64_t page_bytes;            /* target encoded size of a data page; default 1 MiB */
-    int64_t page_rows;             /* rows per data page at most; 0 = no limit; default 20,000 */
+    int64_t page_rows;             /* rows per data page at most; 0 (default): no limit,
+                                      pages are cut by page_bytes only */
     bool use_dictionary;           /* default true */
     int64_t dictionary_page_bytes; /* dictionary size that triggers PLAIN; default 1 MiB */
     bool write_statistics;         /* chunk and page min/max/null_count; default true */
