@@ -12,12 +12,14 @@
  *    a validity bitmap; a nested leaf (repeated, or under an optional group) is dense and
  *    carries its definition and repetition levels, as table.h describes.
  *  - Values are dictionary-encoded (RLE_DICTIONARY with a PLAIN dictionary page) until a
- *    chunk's dictionary grows past dictionary_page_bytes, then PLAIN; levels are RLE. Data
+ *    chunk's dictionary grows past dictionary_page_bytes, then PLAIN; a chunk whose first
+ *    values are more than one in five distinct is PLAIN from the start. Levels are RLE. Data
  *    pages are v1 unless v2 is asked for. Pages hold about page_bytes; row groups are cut at
  *    row_group_bytes of encoded, uncompressed data or row_group_rows rows, whichever comes
  *    first, and a batch may be split over row groups.
  *  - Chunk and page statistics (min/max in each type's sort order, null counts), the page
- *    index (ColumnIndex and OffsetIndex, after the row groups, before the footer), page CRCs
+ *    index (ColumnIndex and OffsetIndex of every chunk with more than one page, after the row
+ *    groups, before the footer), page CRCs
  *    and, for the columns named in bloom_filter_columns, split-block bloom filters.
  *  - created_by is "fluxforge version 0.1.0".
  *
@@ -76,7 +78,8 @@ typedef struct ff_writer_options {
     int64_t row_group_bytes;       /* encoded, uncompressed bytes per row group; default 128 MiB */
     int64_t row_group_rows;        /* rows per row group at most; default 1,048,576 */
     int64_t page_bytes;            /* target encoded size of a data page; default 1 MiB */
-    int64_t page_rows;             /* rows per data page at most; 0 = no limit; default 20,000 */
+    int64_t page_rows;             /* rows per data page at most; 0 (default): no limit,
+                                      pages are cut by page_bytes only */
     bool use_dictionary;           /* default true */
     int64_t dictionary_page_bytes; /* dictionary size that triggers PLAIN; default 1 MiB */
     bool write_statistics;         /* chunk and page min/max/null_count; default true */

@@ -126,7 +126,8 @@ static void flush_table(cat_state *st) {
 }
 
 static void flush_out(cat_state *st) {
-    fwrite(st->out.buf.data, 1, st->out.buf.len, stdout);
+    if (st->out.buf.len)
+        fwrite(st->out.buf.data, 1, st->out.buf.len, stdout);
     ff_buf_reset(&st->out.buf);
 }
 

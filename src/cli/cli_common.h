@@ -1,12 +1,14 @@
 /* Helpers shared by the read-only commands: finding the Parquet files under a path, and
  * printing the one-line error every command ends with on bad input.
  *
- * File discovery follows DESIGN.md §1: under a directory, names starting with '_' or '.'
- * are ignored (tool state, hidden files, Spark's _SUCCESS) and only files ending in
- * ".parquet" count; the result is sorted so output is the same on every run. A path that
- * names a file is taken as is, whatever its name. */
+ * A directory is a dataset and goes through the dataset layer's discovery (DESIGN.md §1:
+ * names starting with '_' or '.' are ignored, only ".parquet" files count, partition values
+ * are decoded from the name=value directories), read-only and without taking the lock. A
+ * path that names a file is taken as is, whatever its name. */
 #ifndef FF_CLI_COMMON_H
 #define FF_CLI_COMMON_H
+
+#include <fluxforge/dataset.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,8 +17,9 @@
 typedef struct ff_cli_files {
     bool is_dir; /* the path named a directory (a dataset) */
     size_t count;
-    char **paths;    /* owned; full paths as the user would type them */
-    char **relative; /* owned; paths below the dataset root (== paths for a file) */
+    char **paths;            /* owned; full paths as the user would type them */
+    const char **relative;   /* owned array; paths below the dataset root (== paths for a file) */
+    ff_discovery *discovery; /* owned; NULL for a single file */
 } ff_cli_files;
 
 /* Collects the files under `path`. On failure prints the error and returns false. */

@@ -287,59 +287,24 @@ static void inspect_file_text(ff_reader *reader, ff_text_sink *out, ff_text_sink
 /* ---- datasets ---- */
 
 typedef struct partition_info {
-    char *dir; /* relative directory, "" for the root */
+    const ff_dataset_file *first; /* its first file: directory and decoded values */
     int64_t files, rows, bytes;
 } partition_info;
 
-static int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static void put_partition_values_json(ff_text_sink *out, const char *dir) {
+/* {"col":"value",...} from discovery's decoded values (NULL for the default partition). */
+static void put_partition_values_json(ff_text_sink *out, const ff_discovery *discovery,
+                                      const ff_dataset_file *file) {
     put_str(out, "{");
-    const char *segment = dir;
-    bool first = true;
-    while (*segment) {
-        const char *end = strchr(segment, '/');
-        size_t segment_len = end ? (size_t)(end - segment) : strlen(segment);
-        const char *equals = memchr(segment, '=', segment_len);
-        if (equals) {
-            if (!first)
-                put_str(out, ",");
-            first = false;
-            ff_text_json_string(out, (const uint8_t *)segment, (size_t)(equals - segment));
-            put_str(out, ":");
-            const char *value = equals + 1;
-            size_t value_len = segment_len - (size_t)(value - segment);
-            if (value_len == 26 && !memcmp(value, "__HIVE_DEFAULT_PARTITION__", 26)) {
-                put_str(out, "null");
-            } else {
-                /* Percent-decode: directory values are escaped (DESIGN.md §1). */
-                char decoded[4096];
-                size_t decoded_len = 0;
-                for (size_t byte_idx = 0; byte_idx < value_len && decoded_len < sizeof decoded;
-                     byte_idx++) {
-                    int high = byte_idx + 2 < value_len ? hex_value(value[byte_idx + 1]) : -1;
-                    int low = byte_idx + 2 < value_len ? hex_value(value[byte_idx + 2]) : -1;
-                    if (value[byte_idx] == '%' && high >= 0 && low >= 0) {
-                        decoded[decoded_len++] = (char)(high * 16 + low);
-                        byte_idx += 2;
-                    } else {
-                        decoded[decoded_len++] = value[byte_idx];
-                    }
-                }
-                ff_text_json_string(out, (const uint8_t *)decoded, decoded_len);
-            }
-        }
-        segment += segment_len;
-        if (*segment == '/')
-            segment++;
+    for (size_t col_idx = 0; col_idx < discovery->num_partition_columns; col_idx++) {
+        if (col_idx)
+            put_str(out, ",");
+        put_json_str(out, discovery->partition_columns[col_idx]);
+        put_str(out, ":");
+        const ff_partition_value *value = &file->values[col_idx];
+        if (value->is_null)
+            put_str(out, "null");
+        else
+            ff_text_json_string(out, value->bytes ? value->bytes : (const uint8_t *)"", value->len);
     }
     put_str(out, "}");
 }
@@ -369,20 +334,11 @@ static int inspect_dataset(const char *root, const ff_cli_files *files, bool jso
         int64_t bytes = ff_reader_file_size(reader);
         ff_reader_free(reader);
         file_bytes[file_idx] = bytes;
-        const char *rel = files->relative[file_idx];
-        const char *slash = strrchr(rel, '/');
-        size_t dir_len = slash ? (size_t)(slash - rel) : 0;
-        /* Files arrive sorted, so a partition's files are adjacent. */
-        if (num_parts == 0 || strlen(parts[num_parts - 1].dir) != dir_len ||
-            memcmp(parts[num_parts - 1].dir, rel, dir_len) != 0) {
-            parts[num_parts].dir = strndup(rel, dir_len);
-            if (!parts[num_parts].dir) {
-                ff_cli_error("out of memory");
-                exit_code = FF_EXIT_USAGE;
-                goto cleanup;
-            }
-            num_parts++;
-        }
+        const ff_dataset_file *file = &files->discovery->files[file_idx];
+        /* Discovery sorts by path, so a partition's files are adjacent. */
+        if (num_parts == 0 ||
+            strcmp(parts[num_parts - 1].first->partition_dir, file->partition_dir) != 0)
+            parts[num_parts++].first = file;
         partition_info *part = &parts[num_parts - 1];
         part->files++;
         part->rows += rows;
@@ -404,9 +360,9 @@ static int inspect_dataset(const char *root, const ff_cli_files *files, bool jso
                 files->count, num_parts, total_rows, total_bytes);
         for (size_t part_idx = 0; part_idx < num_parts; part_idx++) {
             put_str(out, part_idx ? ",{\"partition\":" : "{\"partition\":");
-            put_json_str(out, parts[part_idx].dir);
+            put_json_str(out, parts[part_idx].first->partition_dir);
             put_str(out, ",\"values\":");
-            put_partition_values_json(out, parts[part_idx].dir);
+            put_partition_values_json(out, files->discovery, parts[part_idx].first);
             put_fmt(out, ",\"files\":%" PRId64 ",\"rows\":%" PRId64 ",\"bytes\":%" PRId64 "}",
                     parts[part_idx].files, parts[part_idx].rows, parts[part_idx].bytes);
         }
@@ -419,7 +375,7 @@ static int inspect_dataset(const char *root, const ff_cli_files *files, bool jso
                 if (!first)
                     put_str(out, ",");
                 first = false;
-                put_json_str(out, parts[part_idx].dir);
+                put_json_str(out, parts[part_idx].first->partition_dir);
             }
         put_str(out, "],\"files_under_threshold\":[");
         first = true;
@@ -432,7 +388,13 @@ static int inspect_dataset(const char *root, const ff_cli_files *files, bool jso
                 put_json_str(out, files->relative[file_idx]);
                 put_fmt(out, ",\"bytes\":%" PRId64 "}", file_bytes[file_idx]);
             }
-        put_str(out, "]}}\n");
+        put_str(out, "]},\"problems\":[");
+        for (size_t problem_idx = 0; problem_idx < files->discovery->num_problems; problem_idx++) {
+            if (problem_idx)
+                put_str(out, ",");
+            put_json_str(out, files->discovery->problems[problem_idx]);
+        }
+        put_str(out, "]}\n");
         goto cleanup;
     }
     char size_text[32];
@@ -445,8 +407,9 @@ static int inspect_dataset(const char *root, const ff_cli_files *files, bool jso
     put_fmt(out, "%-48s %6s %14s %14s\n", "partition", "files", "rows", "bytes");
     for (size_t part_idx = 0; part_idx < num_parts; part_idx++)
         put_fmt(out, "%-48s %6" PRId64 " %14" PRId64 " %14" PRId64 "\n",
-                *parts[part_idx].dir ? parts[part_idx].dir : "(root)", parts[part_idx].files,
-                parts[part_idx].rows, parts[part_idx].bytes);
+                *parts[part_idx].first->partition_dir ? parts[part_idx].first->partition_dir
+                                                      : "(root)",
+                parts[part_idx].files, parts[part_idx].rows, parts[part_idx].bytes);
     put_fmt(out,
             "\nsmall files: %zu of %zu files are under 20 MB; %zu partitions hold %d or more "
             "files\n",
@@ -454,15 +417,17 @@ static int inspect_dataset(const char *root, const ff_cli_files *files, bool jso
     for (size_t part_idx = 0; part_idx < num_parts; part_idx++)
         if (parts[part_idx].files >= MANY_FILES)
             put_fmt(out, "  partition %s: %" PRId64 " files\n",
-                    *parts[part_idx].dir ? parts[part_idx].dir : "(root)", parts[part_idx].files);
+                    *parts[part_idx].first->partition_dir ? parts[part_idx].first->partition_dir
+                                                          : "(root)",
+                    parts[part_idx].files);
     for (size_t file_idx = 0; file_idx < files->count; file_idx++)
         if (file_bytes[file_idx] < SMALL_FILE_BYTES) {
             format_bytes(size_text, sizeof size_text, file_bytes[file_idx]);
             put_fmt(out, "  small file %s (%s)\n", files->relative[file_idx], size_text);
         }
+    for (size_t problem_idx = 0; problem_idx < files->discovery->num_problems; problem_idx++)
+        put_fmt(out, "note: %s\n", files->discovery->problems[problem_idx]);
 cleanup:
-    for (size_t part_idx = 0; parts && part_idx < num_parts; part_idx++)
-        free(parts[part_idx].dir);
     free(parts);
     free(file_bytes);
     return exit_code;
@@ -515,7 +480,7 @@ int ff_cli_inspect(int argc, char **argv) {
         ff_cli_error("%s", err.message);
         exit_code = FF_EXIT_USAGE;
     }
-    if (exit_code == FF_EXIT_OK)
+    if (exit_code == FF_EXIT_OK && out.buf.len)
         fwrite(out.buf.data, 1, out.buf.len, stdout);
     ff_text_sink_free(&out);
     ff_text_sink_free(&scratch);

@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Page buffers up to this size are kept for the next page; larger ones are given back. */
+#define FF_PAGE_BUF_KEEP ((size_t)64 << 20)
+
 ff_status ff_column_scratch_init(ff_column_scratch *scratch, ff_error *err) {
     memset(scratch, 0, sizeof *scratch);
     ff_buf_init(&scratch->page_buf, 0);
@@ -183,24 +186,34 @@ static ff_status decode_dictionary_indices(chunk_state *st, const uint8_t *data,
     if (status != FF_OK)
         return status;
     if (st->vec->type.physical == FF_PHYSICAL_BYTE_ARRAY) {
-        /* A long entry repeated by many indices could expand without bound: size the
-         * gather exactly and hold it to the budget before copying anything. */
+        /* A long entry repeated by many indices could expand without bound. When even the
+         * worst case (every index on the longest entry) fits the budget, the gather may
+         * grow the vector itself; otherwise size it exactly and hold it to the budget
+         * before copying anything. */
         const ff_vector *dict = &scratch->dict;
-        size_t total = 0;
-        for (int64_t value_idx = 0; value_idx < count; value_idx++) {
-            uint32_t index = scratch->indices[value_idx];
-            if (index >= (uint64_t)dict->length)
-                return ff_error_set(err, FF_ERR_CORRUPT,
-                                    "dictionary index %u out of range (dictionary has %lld "
-                                    "entries)",
-                                    index, (long long)dict->length);
-            total += (size_t)(dict->offsets[index + 1] - dict->offsets[index]);
-            if (total > st->ref->max_bytes)
-                break;
+        size_t worst;
+        if (!ff_size_mul(scratch->dict_max_len, (size_t)count, &worst) ||
+            check_budget(st, 0, worst, err) != FF_OK) {
+            ff_error_clear(err);
+            size_t total = 0;
+            for (int64_t value_idx = 0; value_idx < count; value_idx++) {
+                uint32_t index = scratch->indices[value_idx];
+                if (index >= (uint64_t)dict->length)
+                    return ff_error_set(err, FF_ERR_CORRUPT,
+                                        "dictionary index %u out of range (dictionary has "
+                                        "%lld entries)",
+                                        index, (long long)dict->length);
+                total += (size_t)(dict->offsets[index + 1] - dict->offsets[index]);
+                if (total > st->ref->max_bytes)
+                    break;
+            }
+            status = check_budget(st, 0, total, err);
+            if (status == FF_OK) /* one exact allocation instead of doubling */
+                status = ff_vector_reserve(st->vec, st->vec->length + count,
+                                           st->vec->values_len + total, false, err);
+            if (status != FF_OK)
+                return status;
         }
-        status = check_budget(st, 0, total, err);
-        if (status != FF_OK)
-            return status;
     }
     return ff_dict_gather(&scratch->dict, scratch->indices, count, st->vec, err);
 }
@@ -281,19 +294,46 @@ static ff_status decode_values(chunk_state *st, int32_t encoding, const uint8_t 
                         encoding, (int)physical);
 }
 
+/* Sets validity bits [start, start + n) from flat definition levels (0 or 1): bit by bit
+ * up to a byte boundary, then a whole byte per eight levels (or 0xff bytes when the page
+ * has no null), then the tail. */
+static void write_validity(uint8_t *validity, int64_t start, const int16_t *defs, int64_t n,
+                           bool all_valid) {
+    int64_t level_idx = 0;
+    for (; level_idx < n && ((start + level_idx) & 7); level_idx++) {
+        int64_t bit = start + level_idx;
+        if (defs[level_idx])
+            validity[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+        else
+            validity[bit >> 3] &= (uint8_t) ~(1u << (bit & 7));
+    }
+    uint8_t *out = validity + ((start + level_idx) >> 3);
+    int64_t full_bytes = (n - level_idx) >> 3;
+    if (all_valid) {
+        memset(out, 0xff, (size_t)full_bytes);
+    } else {
+        const int16_t *in = defs + level_idx;
+        for (int64_t byte_idx = 0; byte_idx < full_bytes; byte_idx++, in += 8)
+            out[byte_idx] = (uint8_t)((in[0] & 1) | (in[1] & 1) << 1 | (in[2] & 1) << 2 |
+                                      (in[3] & 1) << 3 | (in[4] & 1) << 4 | (in[5] & 1) << 5 |
+                                      (in[6] & 1) << 6 | (in[7] & 1) << 7);
+    }
+    level_idx += full_bytes * 8;
+    for (; level_idx < n; level_idx++) {
+        int64_t bit = start + level_idx;
+        if (defs[level_idx])
+            validity[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+        else
+            validity[bit >> 3] &= (uint8_t) ~(1u << (bit & 7));
+    }
+}
+
 /* Spreads the `present` dense values at slots [start, start + present) over the slots
  * [start, start + n) by the definition levels (1 = value, 0 = null), back to front so that
  * no value is overwritten before it moves, and writes the validity bits. */
 static void spread_flat(ff_vector *vec, int64_t start, const int16_t *defs, int64_t n,
                         int64_t present) {
-    uint8_t *validity = vec->validity;
-    for (int64_t slot_idx = 0; slot_idx < n; slot_idx++) {
-        int64_t bit = start + slot_idx;
-        if (defs[slot_idx])
-            validity[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-        else
-            validity[bit >> 3] &= (uint8_t) ~(1u << (bit & 7));
-    }
+    write_validity(vec->validity, start, defs, n, present == n);
     if (present == n)
         return;
     int64_t src = present - 1;
@@ -461,10 +501,12 @@ static ff_status read_data_page(chunk_state *st, const ff_page *page, ff_error *
         if (worst > max_rep)
             return ff_error_set(err, FF_ERR_CORRUPT, "repetition level %d exceeds the maximum %d",
                                 worst, max_rep);
-        /* The first entry of a chunk starts a row whatever its level says (some writers
-         * start with 1; lenient readers take it as a row start, and so do we). */
+        /* A chunk must start a row. Some writers start with 1; lenient readers then drop
+         * values up to the first 0, which would silently lose data on a rewrite. */
         if (st->values_seen == 0 && n > 0 && rep_out[0] != 0)
-            rows++;
+            return ff_error_set(err, FF_ERR_CORRUPT,
+                                "the column chunk starts with repetition level %d instead of 0",
+                                rep_out[0]);
         st->rows_seen += rows;
     } else {
         st->rows_seen += n;
@@ -504,10 +546,12 @@ static ff_status read_dictionary_page(chunk_state *st, const ff_page *page, ff_e
     ff_vector_reset(&scratch->dict);
     scratch->dict.type = st->leaf->type;
     size_t consumed = 0;
-    ff_status status = ff_plain_decode(page->body, page->body_len, page->num_values, &scratch->dict,
-                                       &consumed, err);
-    if (status != FF_OK)
-        return ff_error_prefix(err, "dictionary");
+    if (page->num_values > 0) {
+        ff_status status = ff_plain_decode(page->body, page->body_len, page->num_values,
+                                           &scratch->dict, &consumed, err);
+        if (status != FF_OK)
+            return ff_error_prefix(err, "dictionary");
+    }
     scratch->dict_max_len = 0;
     if (scratch->dict.type.physical == FF_PHYSICAL_BYTE_ARRAY)
         for (int64_t entry_idx = 0; entry_idx < scratch->dict.length; entry_idx++) {
@@ -517,6 +561,12 @@ static ff_status read_dictionary_page(chunk_state *st, const ff_page *page, ff_e
                 scratch->dict_max_len = entry_len;
         }
     st->has_dict = true;
+    if (scratch->page_buf.cap > FF_PAGE_BUF_KEEP) {
+        /* A giant dictionary page is a one-off; do not hold its buffer while the data
+         * pages expand the dictionary into the vector. */
+        ff_buf_free(&scratch->page_buf);
+        ff_buf_init(&scratch->page_buf, 0);
+    }
     return FF_OK;
 }
 
@@ -553,13 +603,18 @@ ff_status ff_column_read_chunk(const ff_column_chunk_ref *ref, ff_column_scratch
         meta->dictionary_page_offset < start)
         start = meta->dictionary_page_offset;
     int64_t chunk_end;
-    if (start < 4 || __builtin_add_overflow(start, meta->total_compressed_size, &chunk_end) ||
-        (uint64_t)chunk_end > ref->data_end)
+    if (meta->num_values == 0) {
+        /* Nothing to read (an empty row group); some writers leave the offsets at 0. */
+        chunk_end = start;
+    } else if (start < 4 ||
+               __builtin_add_overflow(start, meta->total_compressed_size, &chunk_end) ||
+               (uint64_t)chunk_end > ref->data_end) {
         return ff_error_set(err, FF_ERR_CORRUPT,
                             "column chunk at offset %lld of %lld bytes lies outside the data "
                             "section (%zu bytes)",
                             (long long)start, (long long)meta->total_compressed_size,
                             ref->data_end);
+    }
 
     chunk_state st = {
         .ref = ref,
@@ -620,7 +675,7 @@ ff_status ff_column_read_chunk(const ff_column_chunk_ref *ref, ff_column_scratch
             st.seen_data_page = true;
         }
         if (status != FF_OK) {
-            ff_error_prefix(err, "page %d", pages.page_idx - 1);
+            ff_error_prefix(err, "page %d", pages.page_idx);
             goto cleanup;
         }
     }

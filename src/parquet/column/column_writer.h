@@ -10,8 +10,8 @@
  * Values are dictionary-encoded (RLE_DICTIONARY, PLAIN dictionary page) while the dictionary's
  * PLAIN size stays within dictionary_bytes, and PLAIN after that: the page being filled is
  * re-encoded as PLAIN from the dictionary, and the rest of the chunk stays PLAIN. When the
- * first page of a chunk shows that the dictionary does not pay for itself (its size plus
- * the indices would exceed the PLAIN values), the chunk is written PLAIN with no dictionary
+ * chunk's first values (or first page) show too many distinct values, or a dictionary plus
+ * indices no smaller than the PLAIN values, the chunk is written PLAIN with no dictionary
  * page at all. Statistics are kept per page (page header, ColumnIndex) and per chunk
  * (ColumnMetaData); a bloom filter collects the chunk's distinct hashes when asked for. */
 #ifndef FF_PARQUET_COLUMN_WRITER_H

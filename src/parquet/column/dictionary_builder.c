@@ -38,12 +38,27 @@ void ff_dict_builder_free(ff_dict_builder *dict) {
     dict->plain_bytes = 0;
 }
 
+/* Short strings (symbols, dates, enum-like text: the common dictionary column) hash from
+ * at most two overlapping 8-byte loads and the length; longer ones through XXH64. */
 static inline uint64_t dict_hash(const uint8_t *value, size_t len, int32_t width) {
     if (width == 4)
         return ff_hash_mix64(ff_load_le32(value));
     if (width == 8)
         return ff_hash_mix64(ff_load_le64(value));
-    return ff_xxh64(value, len, 0);
+    if (len > 16)
+        return ff_xxh64(value, len, 0);
+    uint64_t head = 0, tail = 0;
+    if (len >= 8) {
+        head = ff_load_le64(value);
+        tail = ff_load_le64(value + len - 8);
+    } else if (len >= 4) {
+        head = ff_load_le32(value);
+        tail = ff_load_le32(value + len - 4);
+    } else if (len > 0) {
+        head =
+            (uint64_t)value[0] | ((uint64_t)value[len / 2] << 8) | ((uint64_t)value[len - 1] << 16);
+    }
+    return ff_hash_mix64(head ^ ff_hash_mix64(tail + len * 0x9e3779b97f4a7c15ULL));
 }
 
 /* Doubles the table (or creates it) and re-inserts every entry from its stored hash. */

@@ -22,6 +22,7 @@ void ff_page_reader_init(ff_page_reader *reader, const uint8_t *file, size_t dat
     reader->max_page_size = max_page_size;
     reader->codec_ctx = codec_ctx;
     reader->page_buf = page_buf;
+    reader->page_idx = -1;
     ff_arena_init(&reader->header_arena, FF_PAGE_HEADER_ARENA_LIMIT);
 }
 
@@ -103,6 +104,7 @@ static ff_status read_v2_sections(ff_page_reader *reader, const ff_pq_page_heade
 ff_status ff_page_reader_next(ff_page_reader *reader, ff_page *page, int64_t *page_end,
                               ff_error *err) {
     for (;;) {
+        reader->page_idx++;
         int64_t header_pos = reader->pos;
         if (header_pos < 0 || (size_t)header_pos >= reader->data_end)
             return ff_error_set(err, FF_ERR_CORRUPT,
@@ -130,7 +132,6 @@ ff_status ff_page_reader_next(ff_page_reader *reader, ff_page *page, int64_t *pa
         *page_end = reader->pos;
         page->offset = header_pos;
         page->type = header->type;
-        reader->page_idx++;
 
         if (header->type != FF_PAGE_DATA && header->type != FF_PAGE_DATA_V2 &&
             header->type != FF_PAGE_DICTIONARY)

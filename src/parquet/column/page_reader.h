@@ -56,7 +56,7 @@ typedef struct ff_page_reader {
     ff_codec_ctx *codec_ctx; /* borrowed */
     ff_buf *page_buf;        /* borrowed; decompressed pages go here */
     ff_arena header_arena;   /* the current page header's strings */
-    int32_t page_idx;        /* pages returned so far (index of the next one) */
+    int32_t page_idx;        /* index in the chunk of the page being read (-1 before the first) */
 } ff_page_reader;
 
 /* Prepares to read pages from `start`; all pointers are borrowed until

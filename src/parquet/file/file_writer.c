@@ -65,7 +65,7 @@ void ff_writer_options_init(ff_writer_options *options) {
     options->row_group_bytes = (int64_t)128 * 1024 * 1024;
     options->row_group_rows = 1024 * 1024;
     options->page_bytes = 1024 * 1024;
-    options->page_rows = 20000;
+    options->page_rows = 0;
     options->use_dictionary = true;
     options->dictionary_page_bytes = 1024 * 1024;
     options->write_statistics = true;

@@ -124,6 +124,8 @@ static ff_row_leaf_state *leaf_state(render_ctx *ctx, int32_t leaf_idx) {
 
 /* Definition level of the guide leaf of `node` at its current entry. */
 static ff_status guide_def(render_ctx *ctx, const ff_schema_node *node, int16_t *def) {
+    if (node->num_leaves == 0) /* the schema layer refuses these; never index past them */
+        return ff_error_set(ctx->err, FF_ERR_CORRUPT, "group '%s' has no columns", node->name);
     const ff_row_leaf_state *state = leaf_state(ctx, node->first_leaf_idx);
     if (state->level_pos >= state->vec->num_levels)
         return levels_ended(ctx, ctx->cursor->schema->leaves[node->first_leaf_idx]);
@@ -277,7 +279,8 @@ static ff_status render_leaf(render_ctx *ctx, const ff_schema_node *leaf) {
     const uint8_t *value;
     size_t value_len;
     if (vec->type.physical == FF_PHYSICAL_BYTE_ARRAY) {
-        value = vec->values + vec->offsets[value_idx];
+        /* values is NULL while every string so far is empty. */
+        value = vec->values ? vec->values + vec->offsets[value_idx] : (const uint8_t *)"";
         value_len = (size_t)(vec->offsets[value_idx + 1] - vec->offsets[value_idx]);
     } else {
         value_len = (size_t)ff_type_value_width(&vec->type);
@@ -335,8 +338,8 @@ static ff_status render_field(render_ctx *ctx, const ff_schema_node *node) {
         return status;
     }
     if (node->repetition == FF_PQ_OPTIONAL) {
-        const ff_row_leaf_state *state = leaf_state(ctx, node->first_leaf_idx);
-        if (node->is_leaf && state->is_flat) {
+        if (node->is_leaf && leaf_state(ctx, node->leaf_idx)->is_flat) {
+            const ff_row_leaf_state *state = leaf_state(ctx, node->leaf_idx);
             if (ff_vector_is_null(state->vec, ctx->cursor->row)) {
                 ctx->sink->wrote_null = ctx->sink->bare_strings;
                 ff_text_sink_put(ctx->sink, "null", 4);
