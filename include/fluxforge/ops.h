@@ -75,6 +75,7 @@ typedef struct ff_ops_options {
      * (decoded values; all pairs must match). */
     const char *const *partitions;
     int32_t num_partitions;
+    int32_t threads;             /* workers; 0: one per core (at most 8) */
     ff_io *io;                   /* NULL: plain I/O */
     ff_ops_progress_fn progress; /* NULL: silent */
     void *progress_user;

@@ -123,6 +123,7 @@ int ff_cli_ops_parse_common(ff_cli_ops *cli, int argc, char **argv, int *arg_idx
             ff_cli_error("%s: --threads wants a count", cli->command);
             return -1;
         }
+        options->threads = count > 8 ? 8 : (int32_t)count;
     }
     /* --memory-limit is accepted: the engine streams one row group per file regardless. */
     return 1;

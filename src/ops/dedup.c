@@ -42,15 +42,16 @@ typedef struct dedup_ctx {
     dedup_candidate *cands;
     size_t num_cands, cap_cands;
     ff_buf order_bytes;
-    ff_buf key;
-    uint32_t *keep;
-    size_t keep_cap;
+    ff_buf key; /* scratch of the planning, on the main thread */
 } dedup_ctx;
 
 typedef struct dedup_file {
     int32_t *key_eval;
-    int32_t order_eval;
     ff_buf prefix;
+    /* Scratch: per file, so that files on different workers never share it. */
+    ff_buf key;
+    uint32_t *keep;
+    size_t keep_cap;
 } dedup_file;
 
 void ff_dedup_options_init(ff_dedup_options *options) {
@@ -353,6 +354,7 @@ static ff_status dedup_file_open(void *user, ops_engine *engine, ops_file *file,
         return FF_ERR_NO_MEMORY;
     file->step_state = state;
     ff_buf_init(&state->prefix, 0);
+    ff_buf_init(&state->key, 0);
     state->key_eval = ff_calloc((size_t)ctx->options->num_keys + 1, sizeof(int32_t), "dedup", err);
     if (!state->key_eval)
         return FF_ERR_NO_MEMORY;
@@ -366,32 +368,32 @@ static ff_status dedup_file_open(void *user, ops_engine *engine, ops_file *file,
     return FF_OK;
 }
 
-/* Fills ctx->keep with the winners of a batch; *num_keep gets their count. */
+/* Fills the file's keep list with the winners of a batch; *num_keep gets their count. */
 static ff_status winners_of(dedup_ctx *ctx, ops_file *file, int64_t first_row,
                             const ff_batch *batch, int64_t *num_keep, ff_error *err) {
     dedup_file *state = file->step_state;
     size_t rows = (size_t)batch->num_rows;
-    if (ctx->keep_cap < rows) {
-        uint32_t *grown = ff_realloc(ctx->keep, rows * sizeof *grown, "dedup", err);
+    if (state->keep_cap < rows) {
+        uint32_t *grown = ff_realloc(state->keep, rows * sizeof *grown, "dedup", err);
         if (!grown)
             return FF_ERR_NO_MEMORY;
-        ctx->keep = grown;
-        ctx->keep_cap = rows;
+        state->keep = grown;
+        state->keep_cap = rows;
     }
     *num_keep = 0;
     for (size_t row = 0; row < rows; row++) {
-        ff_buf_reset(&ctx->key);
-        FF_FORWARD_IF_ERROR(ff_buf_append(&ctx->key, state->prefix.data, state->prefix.len, err));
+        ff_buf_reset(&state->key);
+        FF_FORWARD_IF_ERROR(ff_buf_append(&state->key, state->prefix.data, state->prefix.len, err));
         for (int32_t k = 0; k < ctx->options->num_keys; k++)
-            FF_FORWARD_IF_ERROR(
-                ops_key_append(&ctx->key, &batch->columns[state->key_eval[k]], (int64_t)row, err));
-        ops_keymap_entry *entry = ops_keymap_find(&ctx->winners, ctx->key.data, ctx->key.len);
+            FF_FORWARD_IF_ERROR(ops_key_append(&state->key, &batch->columns[state->key_eval[k]],
+                                               (int64_t)row, err));
+        ops_keymap_entry *entry = ops_keymap_find(&ctx->winners, state->key.data, state->key.len);
         /* A key the plan never saw (the file changed since) keeps its rows; the commit's
          * identity check refuses the change anyway. */
         const dedup_candidate *cand = entry ? &ctx->cands[entry->a] : NULL;
         if (!cand ||
             (cand->file_idx == (int64_t)file->file_idx && cand->row == first_row + (int64_t)row))
-            ctx->keep[(*num_keep)++] = (uint32_t)row;
+            state->keep[(*num_keep)++] = (uint32_t)row;
     }
     return FF_OK;
 }
@@ -413,11 +415,12 @@ static ff_status dedup_transform(void *user, ops_engine *engine, ops_file *file,
     int64_t num_keep = 0;
     FF_FORWARD_IF_ERROR(winners_of(ctx, file, first_row, batch, &num_keep, err));
     int64_t removed = batch->num_rows - num_keep;
-    ctx->stats->rows_removed += removed;
+    file->stats->rows_removed += removed;
     ops_engine_count(engine, removed, 0);
     ff_batch *out = NULL;
     FF_FORWARD_IF_ERROR(ops_output_view(engine, file, batch, &out, err));
-    return ops_emit(engine, file, out, ctx->keep, num_keep, NULL, err);
+    dedup_file *state = file->step_state;
+    return ops_emit(engine, file, out, state->keep, num_keep, NULL, err);
 }
 
 static void dedup_file_close(void *user, ops_file *file) {
@@ -426,6 +429,8 @@ static void dedup_file_close(void *user, ops_file *file) {
     if (state) {
         free(state->key_eval);
         ff_buf_free(&state->prefix);
+        ff_buf_free(&state->key);
+        free(state->keep);
         free(state);
     }
     file->step_state = NULL;
@@ -455,7 +460,6 @@ ff_status ff_dataset_dedup(const char *root, const ff_dedup_options *options, ff
     ops_keymap_free(&ctx.winners);
     free(ctx.cands);
     free(ctx.key_global);
-    free(ctx.keep);
     ff_buf_free(&ctx.order_bytes);
     ff_buf_free(&ctx.key);
     return status;

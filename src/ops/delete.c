@@ -13,12 +13,16 @@
 
 typedef struct delete_ctx {
     const ff_delete_options *options;
-    ff_ops_stats *stats;
     ff_expr *global; /* compiled against the global schema, for partition pruning */
+} delete_ctx;
+
+/* Per file (and so per worker): the predicate compiled for the file's schema, and scratch. */
+typedef struct delete_file {
+    ff_expr *expr;
     ff_selection sel;
     uint32_t *keep;
     size_t keep_cap;
-} delete_ctx;
+} delete_file;
 
 void ff_delete_options_init(ff_delete_options *options) {
     memset(options, 0, sizeof *options);
@@ -48,12 +52,15 @@ static ff_status delete_file_open(void *user, ops_engine *engine, ops_file *file
     ff_expr_options eopts;
     ff_expr_options_init(&eopts);
     eopts.kind = FF_EXPR_PREDICATE;
-    ff_expr *expr = NULL;
+    delete_file *state = ff_calloc(1, sizeof *state, "delete", err);
+    if (!state)
+        return FF_ERR_NO_MEMORY;
+    ff_selection_init(&state->sel);
+    file->step_state = state;
     FF_FORWARD_IF_ERROR(
-        ff_expr_compile(ctx->options->where, &file->eval_table, &eopts, &expr, err));
-    file->step_state = expr;
+        ff_expr_compile(ctx->options->where, &file->eval_table, &eopts, &state->expr, err));
     int32_t num_cols = 0;
-    const int32_t *cols = ff_expr_columns(expr, &num_cols);
+    const int32_t *cols = ff_expr_columns(state->expr, &num_cols);
     memcpy(file->probe, cols, (size_t)num_cols * sizeof *cols);
     file->num_probe = num_cols;
     *plan = OPS_FILE_SCAN;
@@ -63,24 +70,25 @@ static ff_status delete_file_open(void *user, ops_engine *engine, ops_file *file
 static bool delete_row_group_may_match(void *user, ops_file *file, const ff_column_facts *facts,
                                        int64_t num_rows) {
     (void)user;
-    return ops_may_match(file->step_state, facts, num_rows);
+    delete_file *state = file->step_state;
+    return ops_may_match(state->expr, facts, num_rows);
 }
 
 static ff_status delete_count(void *user, ops_engine *engine, ops_file *file, int32_t rg,
                               int64_t first_row, const ff_batch *batch, int64_t *num_affected,
                               ff_error *err) {
-    (void)engine, (void)rg, (void)first_row;
-    delete_ctx *ctx = user;
-    FF_FORWARD_IF_ERROR(ff_expr_filter(file->step_state, batch, &ctx->sel, err));
+    (void)user, (void)engine, (void)rg, (void)first_row;
+    delete_file *ctx = file->step_state;
+    FF_FORWARD_IF_ERROR(ff_expr_filter(ctx->expr, batch, &ctx->sel, err));
     *num_affected = ctx->sel.num_rows;
     return FF_OK;
 }
 
 static ff_status delete_transform(void *user, ops_engine *engine, ops_file *file, int32_t rg,
                                   int64_t first_row, const ff_batch *batch, ff_error *err) {
-    (void)rg, (void)first_row;
-    delete_ctx *ctx = user;
-    FF_FORWARD_IF_ERROR(ff_expr_filter(file->step_state, batch, &ctx->sel, err));
+    (void)user, (void)rg, (void)first_row;
+    delete_file *ctx = file->step_state;
+    FF_FORWARD_IF_ERROR(ff_expr_filter(ctx->expr, batch, &ctx->sel, err));
     size_t rows = (size_t)batch->num_rows;
     if (ctx->keep_cap < rows) {
         uint32_t *grown = ff_realloc(ctx->keep, rows * sizeof *grown, "selection", err);
@@ -96,7 +104,7 @@ static ff_status delete_transform(void *user, ops_engine *engine, ops_file *file
         else
             ctx->keep[num_keep++] = row;
     }
-    ctx->stats->rows_deleted += ctx->sel.num_rows;
+    file->stats->rows_deleted += ctx->sel.num_rows;
     ops_engine_count(engine, ctx->sel.num_rows, 0);
     ff_batch *out = NULL;
     FF_FORWARD_IF_ERROR(ops_output_view(engine, file, batch, &out, err));
@@ -105,7 +113,13 @@ static ff_status delete_transform(void *user, ops_engine *engine, ops_file *file
 
 static void delete_file_close(void *user, ops_file *file) {
     (void)user;
-    ff_expr_free(file->step_state);
+    delete_file *state = file->step_state;
+    if (state) {
+        ff_expr_free(state->expr);
+        ff_selection_free(&state->sel);
+        free(state->keep);
+        free(state);
+    }
     file->step_state = NULL;
 }
 
@@ -116,8 +130,6 @@ ff_status ff_dataset_delete(const char *root, const ff_delete_options *options, 
     delete_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.options = options;
-    ctx.stats = stats;
-    ff_selection_init(&ctx.sel);
     static const ops_step step = {
         .op = "delete",
         .partition_may_match = delete_partition_may_match,
@@ -130,7 +142,5 @@ ff_status ff_dataset_delete(const char *root, const ff_delete_options *options, 
     ff_status status =
         ops_run_step(root, &options->common, &step, &ctx, false, false, delete_prepare, stats, err);
     ff_expr_free(ctx.global);
-    ff_selection_free(&ctx.sel);
-    free(ctx.keep);
     return status;
 }

@@ -18,9 +18,11 @@
 #include "util/fileio.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* One output file being written. */
 typedef struct ops_out {
@@ -36,7 +38,9 @@ typedef struct ops_outs {
     size_t count, cap;
 } ops_outs;
 
-struct ops_engine {
+/* What every worker of one run shares. Fields below `mutex` are guarded by it while workers
+ * run; the rest is written only by the main thread, before or after them. */
+typedef struct ops_shared {
     ops_engine_config cfg;
     const ff_ops_options *opts;
     ff_dataset *ds;
@@ -44,24 +48,39 @@ struct ops_engine {
     ops_schema global;
     bool has_union;
     int32_t *partition_fields;
+    ops_outs new_outs; /* inserts, per directory, until the commit */
+    ff_schema *new_tree;
+    pthread_mutex_t mutex;
     ff_txn *txn;
-    /* The current group (transaction). */
-    int64_t group_rows_in, group_rows_out, group_rows_removed, group_rows_added;
-    int64_t group_partitions;
-    bool group_has_changes;
-    const char *group_last_dir;
     ops_keymap touched;
+    /* The partitions of the current group, handed to workers in order. */
+    size_t *unit_first, *unit_end; /* file index ranges, one directory each */
+    size_t num_units, next_unit;
+    int64_t files_done;
+    ff_status status; /* the first failure of a worker */
+    ff_error error;
+} ops_shared;
+
+/* An engine handle: the main one (statistics go straight to the caller's) or a worker's
+ * (statistics and group counters kept locally, merged when the workers are joined). Steps get
+ * whichever runs them; per-file scratch lives here, so workers never share buffers. */
+struct ops_engine {
+    ops_shared *sh;
+    bool owns_shared;
+    ff_ops_stats *stats;
+    ff_ops_stats local_stats;
+    /* The current group's row counts, for validation. */
+    int64_t group_rows_in, group_rows_out, group_rows_removed, group_rows_added;
+    bool group_has_changes;
     /* Outputs of rewritten files, shared by the files of one directory with the same schema
      * and metadata so that a partition's rewrite becomes one file, not one per source; closed
      * when the walk leaves the directory or the group commits. */
     ops_outs part_outs;
-    ops_outs new_outs;        /* inserts, per directory, until the commit */
     const char *outs_dir;     /* the directory part_outs belong to */
     ff_buf file_signature;    /* the current file's output signature */
     ff_schema *file_out_tree; /* the current file's output schema when it has extras */
     bool has_file_out_tree;
     int64_t file_rows_out; /* rows the current file emitted */
-    ff_schema *new_tree;
     /* Scratch reused from file to file. */
     ff_batch probe_batch, full_batch, view, out_view;
     ff_vector *null_columns; /* per eval column of the current file */
@@ -79,36 +98,36 @@ void ff_ops_options_init(ff_ops_options *options) {
 }
 
 const ff_discovery *ops_engine_discovery(const ops_engine *engine) {
-    return engine->discovery;
+    return engine->sh->discovery;
 }
 ops_schema *ops_engine_schema(ops_engine *engine) {
-    return &engine->global;
+    return &engine->sh->global;
 }
 bool ops_engine_has_union(const ops_engine *engine) {
-    return engine->has_union;
+    return engine->sh->has_union;
 }
 const int32_t *ops_engine_partition_fields(const ops_engine *engine) {
-    return engine->partition_fields;
+    return engine->sh->partition_fields;
 }
 bool ops_engine_is_dry_run(const ops_engine *engine) {
-    return engine->opts->dry_run;
+    return engine->sh->opts->dry_run;
 }
 const char *ops_engine_root(const ops_engine *engine) {
-    return engine->cfg.root;
+    return engine->sh->cfg.root;
 }
 ff_compression ops_engine_compression(const ops_engine *engine) {
-    return engine->opts->compression;
+    return engine->sh->opts->compression;
 }
 
 static void map_partition_fields(ops_engine *engine) {
-    for (size_t idx = 0; idx < engine->discovery->num_partition_columns; idx++)
-        engine->partition_fields[idx] =
-            ops_schema_find(&engine->global, engine->discovery->partition_columns[idx]);
+    for (size_t idx = 0; idx < engine->sh->discovery->num_partition_columns; idx++)
+        engine->sh->partition_fields[idx] =
+            ops_schema_find(&engine->sh->global, engine->sh->discovery->partition_columns[idx]);
 }
 
 static ff_status full_path(ops_engine *engine, const char *rel, ff_error *err) {
     ff_buf_reset(&engine->path_buf);
-    ff_status status = ff_buf_printf(&engine->path_buf, err, "%s/%s", engine->cfg.root, rel);
+    ff_status status = ff_buf_printf(&engine->path_buf, err, "%s/%s", engine->sh->cfg.root, rel);
     return status;
 }
 
@@ -118,34 +137,35 @@ static ff_status merge_file(ops_engine *engine, const ff_dataset_file *file, ff_
     FF_FORWARD_IF_ERROR(full_path(engine, file->rel_path, err));
     ff_status status = ff_reader_open((const char *)engine->path_buf.data, NULL, &reader, err);
     if (status == FF_OK)
-        status = ops_schema_merge(&engine->global, ff_reader_schema(reader), file->rel_path, err);
+        status =
+            ops_schema_merge(&engine->sh->global, ff_reader_schema(reader), file->rel_path, err);
     ff_reader_free(reader);
     return status;
 }
 
 ff_status ops_engine_load_union(ops_engine *engine, ff_error *err) {
-    if (engine->has_union)
+    if (engine->sh->has_union)
         return FF_OK;
     /* Keep fields a step added (they come after the files' columns). */
     ops_schema added;
     ops_schema_init(&added);
     ff_status status = FF_OK;
-    for (int32_t idx = 0; idx < engine->global.num_fields && status == FF_OK; idx++)
-        if (!strcmp(engine->global.sources[idx], "(added)"))
-            status = ops_schema_add(&added, engine->global.fields[idx].name,
-                                    &engine->global.fields[idx].type, err);
-    ops_schema_free(&engine->global);
-    ops_schema_init(&engine->global);
-    for (size_t file_idx = 0; file_idx < engine->discovery->num_files && status == FF_OK;
+    for (int32_t idx = 0; idx < engine->sh->global.num_fields && status == FF_OK; idx++)
+        if (!strcmp(engine->sh->global.sources[idx], "(added)"))
+            status = ops_schema_add(&added, engine->sh->global.fields[idx].name,
+                                    &engine->sh->global.fields[idx].type, err);
+    ops_schema_free(&engine->sh->global);
+    ops_schema_init(&engine->sh->global);
+    for (size_t file_idx = 0; file_idx < engine->sh->discovery->num_files && status == FF_OK;
          file_idx++)
-        status = merge_file(engine, &engine->discovery->files[file_idx], err);
+        status = merge_file(engine, &engine->sh->discovery->files[file_idx], err);
     for (int32_t idx = 0; idx < added.num_fields && status == FF_OK; idx++)
-        if (ops_schema_find(&engine->global, added.fields[idx].name) < 0)
-            status = ops_schema_add(&engine->global, added.fields[idx].name,
+        if (ops_schema_find(&engine->sh->global, added.fields[idx].name) < 0)
+            status = ops_schema_add(&engine->sh->global, added.fields[idx].name,
                                     &added.fields[idx].type, err);
     ops_schema_free(&added);
     if (status == FF_OK) {
-        engine->has_union = true;
+        engine->sh->has_union = true;
         map_partition_fields(engine);
     }
     return status;
@@ -156,46 +176,55 @@ ff_status ops_engine_open(const ops_engine_config *config, ops_engine **out, ff_
     ops_engine *engine = ff_calloc(1, sizeof *engine, "engine", err);
     if (!engine)
         return FF_ERR_NO_MEMORY;
-    engine->cfg = *config;
-    engine->opts = config->options;
-    ops_schema_init(&engine->global);
-    ops_keymap_init(&engine->touched);
+    engine->sh = ff_calloc(1, sizeof *engine->sh, "engine", err);
+    if (!engine->sh) {
+        free(engine);
+        return FF_ERR_NO_MEMORY;
+    }
+    engine->owns_shared = true;
+    pthread_mutex_init(&engine->sh->mutex, NULL);
+    engine->stats = config->stats;
+    engine->sh->cfg = *config;
+    engine->sh->opts = config->options;
+    ops_schema_init(&engine->sh->global);
+    ops_keymap_init(&engine->sh->touched);
     ff_buf_init(&engine->path_buf, 0);
     ff_buf_init(&engine->file_signature, 0);
     memset(config->stats, 0, sizeof *config->stats);
-    config->stats->is_dry_run = engine->opts->dry_run;
+    config->stats->is_dry_run = engine->sh->opts->dry_run;
     ff_dataset_options dopts;
     ff_dataset_options_init(&dopts);
-    dopts.mode = engine->opts->dry_run ? FF_DATASET_READ : FF_DATASET_WRITE;
-    dopts.wait_for_lock = engine->opts->wait_for_lock;
-    dopts.backup_dir = engine->opts->backup_dir;
-    dopts.io = engine->opts->io;
-    dopts.create_if_missing = config->create_if_missing && !engine->opts->dry_run;
-    if (engine->opts->dry_run && config->create_if_missing && !ff_io_exists(config->root)) {
+    dopts.mode = engine->sh->opts->dry_run ? FF_DATASET_READ : FF_DATASET_WRITE;
+    dopts.wait_for_lock = engine->sh->opts->wait_for_lock;
+    dopts.backup_dir = engine->sh->opts->backup_dir;
+    dopts.io = engine->sh->opts->io;
+    dopts.create_if_missing = config->create_if_missing && !engine->sh->opts->dry_run;
+    if (engine->sh->opts->dry_run && config->create_if_missing && !ff_io_exists(config->root)) {
         /* A dry run into a dataset that does not exist yet: plan against nothing. */
         static const ff_discovery empty = {0};
-        engine->discovery = ff_calloc(1, sizeof *engine->discovery, "discovery", err);
-        if (!engine->discovery) {
+        engine->sh->discovery = ff_calloc(1, sizeof *engine->sh->discovery, "discovery", err);
+        if (!engine->sh->discovery) {
             status = FF_ERR_NO_MEMORY;
             goto cleanup;
         }
-        *engine->discovery = empty;
-        engine->has_union = true;
+        *engine->sh->discovery = empty;
+        engine->sh->has_union = true;
         *out = engine;
         return FF_OK;
     }
-    FF_CHECK_GOTO(status, ff_dataset_open(config->root, &dopts, &engine->ds, err), cleanup);
-    FF_CHECK_GOTO(status, ff_dataset_discover(engine->ds, &engine->discovery, err), cleanup);
-    engine->partition_fields = ff_calloc(engine->discovery->num_partition_columns + 1,
-                                         sizeof(int32_t), "partition fields", err);
-    if (!engine->partition_fields) {
+    FF_CHECK_GOTO(status, ff_dataset_open(config->root, &dopts, &engine->sh->ds, err), cleanup);
+    FF_CHECK_GOTO(status, ff_dataset_discover(engine->sh->ds, &engine->sh->discovery, err),
+                  cleanup);
+    engine->sh->partition_fields = ff_calloc(engine->sh->discovery->num_partition_columns + 1,
+                                             sizeof(int32_t), "partition fields", err);
+    if (!engine->sh->partition_fields) {
         status = FF_ERR_NO_MEMORY;
         goto cleanup;
     }
-    if (engine->discovery->num_files > 0)
-        FF_CHECK_GOTO(status, merge_file(engine, &engine->discovery->files[0], err), cleanup);
+    if (engine->sh->discovery->num_files > 0)
+        FF_CHECK_GOTO(status, merge_file(engine, &engine->sh->discovery->files[0], err), cleanup);
     else
-        engine->has_union = true;
+        engine->sh->has_union = true;
     map_partition_fields(engine);
     *out = engine;
     return FF_OK;
@@ -223,38 +252,53 @@ static void free_null_columns(ops_engine *engine) {
     engine->num_null_columns = 0;
 }
 
-void ops_engine_free(ops_engine *engine) {
-    if (!engine)
-        return;
+/* Releases a worker's (or the main engine's) own scratch. */
+static void engine_scratch_free(ops_engine *engine) {
     outs_free(&engine->part_outs);
-    outs_free(&engine->new_outs);
     ff_buf_free(&engine->file_signature);
     ff_schema_free(engine->file_out_tree);
-    ff_txn_free(engine->txn);
-    ff_discovery_free(engine->ds ? engine->discovery : NULL);
-    if (!engine->ds)
-        free(engine->discovery);
-    ff_dataset_close(engine->ds);
-    ops_schema_free(&engine->global);
-    ops_keymap_free(&engine->touched);
+    engine->file_out_tree = NULL;
     ff_buf_free(&engine->path_buf);
-    free(engine->partition_fields);
-    ff_schema_free(engine->new_tree);
     ff_batch_free(&engine->probe_batch);
     ff_batch_free(&engine->full_batch);
     free(engine->view.columns);
     free(engine->out_view.columns);
     free_null_columns(engine);
+}
+
+void ops_engine_free(ops_engine *engine) {
+    if (!engine)
+        return;
+    engine_scratch_free(engine);
+    if (engine->owns_shared) {
+        ops_shared *sh = engine->sh;
+        outs_free(&sh->new_outs);
+        ff_txn_free(sh->txn);
+        ff_discovery_free(sh->ds ? sh->discovery : NULL);
+        if (!sh->ds)
+            free(sh->discovery);
+        ff_dataset_close(sh->ds);
+        ops_schema_free(&sh->global);
+        ops_keymap_free(&sh->touched);
+        free(sh->partition_fields);
+        ff_schema_free(sh->new_tree);
+        free(sh->unit_first);
+        free(sh->unit_end);
+        pthread_mutex_destroy(&sh->mutex);
+        free(sh);
+    }
     free(engine);
 }
 
 ff_status ops_engine_touch(ops_engine *engine, const char *dir, ff_error *err) {
     ops_keymap_entry *entry;
     bool is_new;
-    ff_status status = ops_keymap_upsert(&engine->touched, (const uint8_t *)dir, strlen(dir),
+    pthread_mutex_lock(&engine->sh->mutex);
+    ff_status status = ops_keymap_upsert(&engine->sh->touched, (const uint8_t *)dir, strlen(dir),
                                          &entry, &is_new, err);
     if (status == FF_OK && is_new)
-        engine->cfg.stats->partitions_touched++;
+        engine->sh->cfg.stats->partitions_touched++;
+    pthread_mutex_unlock(&engine->sh->mutex);
     return status;
 }
 
@@ -263,10 +307,31 @@ void ops_engine_count(ops_engine *engine, int64_t rows_removed, int64_t rows_add
     engine->group_rows_added += rows_added;
 }
 
-static ff_status ensure_txn(ops_engine *engine, ff_error *err) {
-    if (engine->opts->dry_run || engine->txn)
+/* Begins the group's transaction on first use. The caller holds the mutex. */
+static ff_status ensure_txn_locked(ops_engine *engine, ff_error *err) {
+    if (engine->sh->opts->dry_run || engine->sh->txn)
         return FF_OK;
-    return ff_txn_begin(engine->ds, engine->cfg.step->op, &engine->txn, err);
+    return ff_txn_begin(engine->sh->ds, engine->sh->cfg.step->op, &engine->sh->txn, err);
+}
+
+/* Stages a new file of dir: *stage_path is owned by the transaction. */
+static ff_status txn_add(ops_engine *engine, const char *dir, const char **stage_path,
+                         ff_error *err) {
+    pthread_mutex_lock(&engine->sh->mutex);
+    ff_status status = ensure_txn_locked(engine, err);
+    if (status == FF_OK)
+        status = ff_txn_add_file(engine->sh->txn, dir, stage_path, NULL, err);
+    pthread_mutex_unlock(&engine->sh->mutex);
+    return status;
+}
+
+static ff_status txn_remove(ops_engine *engine, const ff_dataset_file *file, ff_error *err) {
+    pthread_mutex_lock(&engine->sh->mutex);
+    ff_status status = ensure_txn_locked(engine, err);
+    if (status == FF_OK)
+        status = ff_txn_remove_file(engine->sh->txn, file->rel_path, &file->identity, err);
+    pthread_mutex_unlock(&engine->sh->mutex);
+    return status;
 }
 
 /* ---- Outputs ----------------------------------------------------------------------------- */
@@ -299,16 +364,15 @@ static ff_status out_find(ops_engine *engine, ops_outs *outs, const char *dir,
     outs->count++;
     FF_FORWARD_IF_ERROR(ops_engine_touch(engine, dir, err));
     *out = item;
-    if (engine->opts->dry_run)
+    if (engine->sh->opts->dry_run)
         return FF_OK;
-    FF_FORWARD_IF_ERROR(ensure_txn(engine, err));
     const char *stage_path = NULL;
-    FF_FORWARD_IF_ERROR(ff_txn_add_file(engine->txn, dir, &stage_path, NULL, err));
+    FF_FORWARD_IF_ERROR(txn_add(engine, dir, &stage_path, err));
     engine->group_has_changes = true;
     ff_writer_options wopts;
     ff_writer_options_init(&wopts);
-    wopts.compression = engine->opts->compression;
-    wopts.compression_level = engine->opts->compression_level;
+    wopts.compression = engine->sh->opts->compression;
+    wopts.compression_level = engine->sh->opts->compression_level;
     /* Bounded memory: a writer buffers one row group; DuckDB's default row count. */
     wopts.row_group_bytes = 32ll << 20;
     wopts.row_group_rows = 122880;
@@ -362,7 +426,7 @@ static ff_status out_write(ops_out *out, const ff_batch *batch, const uint32_t *
 static ff_status outs_close(ops_engine *engine, ops_outs *outs, double est_bytes_per_row,
                             int64_t *rows_written, ff_error *err) {
     ff_status status = FF_OK;
-    ff_ops_stats *stats = engine->cfg.stats;
+    ff_ops_stats *stats = engine->stats;
     for (size_t idx = 0; idx < outs->count; idx++) {
         ops_out *out = &outs->items[idx];
         if (out->writer && status == FF_OK) {
@@ -429,16 +493,16 @@ static ff_status output_signature(const ff_schema *tree, const ff_reader *source
 }
 
 static ff_status ensure_new_tree(ops_engine *engine, ff_error *err) {
-    if (engine->new_tree)
+    if (engine->sh->new_tree)
         return FF_OK;
     int32_t *indices =
-        ff_calloc((size_t)engine->global.num_fields + 1, sizeof *indices, "schema", err);
+        ff_calloc((size_t)engine->sh->global.num_fields + 1, sizeof *indices, "schema", err);
     if (!indices)
         return FF_ERR_NO_MEMORY;
-    for (int32_t idx = 0; idx < engine->global.num_fields; idx++)
+    for (int32_t idx = 0; idx < engine->sh->global.num_fields; idx++)
         indices[idx] = idx;
-    ff_status status = ops_schema_tree(NULL, &engine->global, indices, engine->global.num_fields,
-                                       &engine->new_tree, err);
+    ff_status status = ops_schema_tree(NULL, &engine->sh->global, indices,
+                                       engine->sh->global.num_fields, &engine->sh->new_tree, err);
     free(indices);
     return status;
 }
@@ -450,7 +514,7 @@ ff_status ops_emit_new(ops_engine *engine, const ff_batch *batch, const uint32_t
     FF_FORWARD_IF_ERROR(ensure_new_tree(engine, err));
     ops_out *out = NULL;
     FF_FORWARD_IF_ERROR(
-        out_find(engine, &engine->new_outs, dir, "", engine->new_tree, NULL, &out, err));
+        out_find(engine, &engine->sh->new_outs, dir, "", engine->sh->new_tree, NULL, &out, err));
     return out_write(out, batch, rows, num_rows, err);
 }
 
@@ -464,7 +528,7 @@ ff_status ops_emit(ops_engine *engine, ops_file *file, const ff_batch *batch, co
     if (!engine->has_file_out_tree) {
         /* The first rows of this file: its output schema and signature. */
         if (file->num_out_extra > 0)
-            FF_FORWARD_IF_ERROR(ops_schema_tree(file->tree, &engine->global, file->out_extra,
+            FF_FORWARD_IF_ERROR(ops_schema_tree(file->tree, &engine->sh->global, file->out_extra,
                                                 file->num_out_extra, &engine->file_out_tree, err));
         const ff_schema *tree = engine->file_out_tree ? engine->file_out_tree : file->tree;
         FF_FORWARD_IF_ERROR(output_signature(tree, file->reader, &engine->file_signature, err));
@@ -505,20 +569,20 @@ static ff_status build_eval(ops_engine *engine, ops_file *file, ff_error *err) {
     }
     file->num_file_columns = tree->root->num_children;
     file->global_to_eval =
-        ff_calloc((size_t)engine->global.num_fields + 1, sizeof(int32_t), "columns", err);
+        ff_calloc((size_t)engine->sh->global.num_fields + 1, sizeof(int32_t), "columns", err);
     if (!file->global_to_eval)
         return FF_ERR_NO_MEMORY;
-    for (int32_t g = 0; g < engine->global.num_fields; g++) {
-        int32_t idx = ops_schema_find(&file->eval, engine->global.fields[g].name);
+    for (int32_t g = 0; g < engine->sh->global.num_fields; g++) {
+        int32_t idx = ops_schema_find(&file->eval, engine->sh->global.fields[g].name);
         if (idx < 0) {
-            FF_FORWARD_IF_ERROR(ops_schema_add(&file->eval, engine->global.fields[g].name,
-                                               &engine->global.fields[g].type, err));
+            FF_FORWARD_IF_ERROR(ops_schema_add(&file->eval, engine->sh->global.fields[g].name,
+                                               &engine->sh->global.fields[g].type, err));
             idx = file->eval.num_fields - 1;
         }
         file->global_to_eval[g] = idx;
     }
     file->eval_table = ops_schema_table(&file->eval);
-    int32_t room = file->eval.num_fields + engine->global.num_fields + 1;
+    int32_t room = file->eval.num_fields + engine->sh->global.num_fields + 1;
     file->probe = ff_calloc((size_t)room, sizeof(int32_t), "columns", err);
     file->out_extra = ff_calloc((size_t)room, sizeof(int32_t), "columns", err);
     if (!file->probe || !file->out_extra)
@@ -527,8 +591,8 @@ static ff_status build_eval(ops_engine *engine, ops_file *file, ff_error *err) {
 }
 
 static void file_release(ops_engine *engine, ops_file *file) {
-    if (file->step_state && engine->cfg.step->file_close)
-        engine->cfg.step->file_close(engine->cfg.user, file);
+    if (file->step_state && engine->sh->cfg.step->file_close)
+        engine->sh->cfg.step->file_close(engine->sh->cfg.user, file);
     ff_reader_free(file->reader);
     ops_schema_free(&file->eval);
     free(file->global_to_eval);
@@ -617,7 +681,7 @@ static ff_status row_group_facts(ops_file *file, int32_t rg, int64_t num_rows,
 
 static ff_status scan_file(ops_engine *engine, ops_file *file, int64_t *affected, int64_t *total,
                            ff_error *err) {
-    const ops_step *step = engine->cfg.step;
+    const ops_step *step = engine->sh->cfg.step;
     int32_t num_rg = ff_reader_num_row_groups(file->reader);
     ff_column_facts *facts =
         ff_calloc((size_t)file->eval.num_fields + 1, sizeof *facts, "facts", err);
@@ -643,8 +707,8 @@ static ff_status scan_file(ops_engine *engine, ops_file *file, int64_t *affected
         affected[rg] = 0;
         if (rows > 0 && step->row_group_may_match) {
             FF_CHECK_GOTO(status, row_group_facts(file, rg, rows, facts, err), cleanup);
-            if (!step->row_group_may_match(engine->cfg.user, file, facts, rows)) {
-                engine->cfg.stats->row_groups_skipped++;
+            if (!step->row_group_may_match(engine->sh->cfg.user, file, facts, rows)) {
+                engine->stats->row_groups_skipped++;
                 first_row += rows;
                 continue;
             }
@@ -661,8 +725,8 @@ static ff_status scan_file(ops_engine *engine, ops_file *file, int64_t *affected
                 build_view(engine, file, &engine->probe_batch, view_cols, num_read, rows, err),
                 cleanup);
             FF_CHECK_GOTO(status,
-                          step->count(engine->cfg.user, engine, file, rg, first_row, &engine->view,
-                                      &affected[rg], err),
+                          step->count(engine->sh->cfg.user, engine, file, rg, first_row,
+                                      &engine->view, &affected[rg], err),
                           cleanup);
         }
         *total += affected[rg];
@@ -677,14 +741,13 @@ cleanup:
 
 static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t *affected,
                               ff_error *err) {
-    const ops_step *step = engine->cfg.step;
-    ff_ops_stats *stats = engine->cfg.stats;
+    const ops_step *step = engine->sh->cfg.step;
+    ff_ops_stats *stats = engine->stats;
     int32_t num_rg = ff_reader_num_row_groups(file->reader);
     int64_t first_row = 0;
     if (!file_is_flat(file->tree))
         return ff_error_set(err, FF_ERR_UNSUPPORTED,
                             "holds nested columns, which row-level operations cannot rewrite yet");
-    FF_FORWARD_IF_ERROR(ensure_txn(engine, err));
     FF_FORWARD_IF_ERROR(ops_engine_touch(engine, file->entry->partition_dir, err));
     if (engine->full_batch.columns == NULL)
         FF_FORWARD_IF_ERROR(ff_batch_init(&engine->full_batch, 0, err));
@@ -700,14 +763,14 @@ static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t 
             FF_FORWARD_IF_ERROR(ops_output_view(engine, file, &engine->view, &out, err));
             FF_FORWARD_IF_ERROR(ops_emit(engine, file, out, NULL, rows, NULL, err));
         } else {
-            FF_FORWARD_IF_ERROR(
-                step->transform(engine->cfg.user, engine, file, rg, first_row, &engine->view, err));
+            FF_FORWARD_IF_ERROR(step->transform(engine->sh->cfg.user, engine, file, rg, first_row,
+                                                &engine->view, err));
         }
         first_row += rows;
     }
     engine->group_rows_in += engine->file_rows;
     stats->bytes_before += engine->file_bytes;
-    if (engine->opts->dry_run && engine->file_rows > 0)
+    if (engine->sh->opts->dry_run && engine->file_rows > 0)
         stats->bytes_after += (int64_t)((double)engine->file_bytes * (double)engine->file_rows_out /
                                         (double)engine->file_rows);
     if (engine->file_rows_out == 0)
@@ -715,18 +778,18 @@ static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t 
     else
         stats->files_rewritten++;
     engine->group_has_changes = true;
-    if (!engine->opts->dry_run)
-        FF_FORWARD_IF_ERROR(
-            ff_txn_remove_file(engine->txn, file->entry->rel_path, &file->entry->identity, err));
+    if (!engine->sh->opts->dry_run)
+        FF_FORWARD_IF_ERROR(txn_remove(engine, file->entry, err));
     return FF_OK;
 }
 
 static ff_status process_file(ops_engine *engine, size_t file_idx, ff_error *err) {
-    const ops_step *step = engine->cfg.step;
+    const ops_step *step = engine->sh->cfg.step;
     ops_file file;
     memset(&file, 0, sizeof file);
     file.file_idx = file_idx;
-    file.entry = &engine->discovery->files[file_idx];
+    file.entry = &engine->sh->discovery->files[file_idx];
+    file.stats = engine->stats;
     int64_t *affected = NULL;
     ff_status status = full_path(engine, file.entry->rel_path, err);
     char *path = NULL;
@@ -743,14 +806,15 @@ static ff_status process_file(ops_engine *engine, size_t file_idx, ff_error *err
     file.tree = ff_reader_schema(file.reader);
     FF_CHECK_GOTO(status, build_eval(engine, &file, err), cleanup);
     ops_file_plan plan = OPS_FILE_SKIP;
-    FF_CHECK_GOTO(status, step->file_open(engine->cfg.user, engine, &file, &plan, err), cleanup);
+    FF_CHECK_GOTO(status, step->file_open(engine->sh->cfg.user, engine, &file, &plan, err),
+                  cleanup);
     if (plan == OPS_FILE_SKIP)
         goto cleanup;
     engine->file_rows = ff_reader_num_rows(file.reader);
     engine->file_rows_out = 0;
     engine->file_bytes = ff_reader_file_size(file.reader);
-    engine->cfg.stats->files_scanned++;
-    engine->cfg.stats->rows_scanned += engine->file_rows;
+    engine->stats->files_scanned++;
+    engine->stats->rows_scanned += engine->file_rows;
     int32_t num_rg = ff_reader_num_row_groups(file.reader);
     affected = ff_calloc((size_t)num_rg + 1, sizeof *affected, "row groups", err);
     if (!affected) {
@@ -783,51 +847,50 @@ cleanup:
 /* ---- Groups and commits ------------------------------------------------------------------ */
 
 static ff_status commit_group(ops_engine *engine, ff_error *err) {
-    ff_ops_stats *stats = engine->cfg.stats;
+    ff_ops_stats *stats = engine->stats;
     int64_t rows_written = 0;
     double per_row = stats->rows_scanned > 0
                          ? (double)stats->bytes_before / (double)(stats->rows_scanned + 1)
                          : 64.0;
     FF_FORWARD_IF_ERROR(close_part_outs(engine, err));
-    FF_FORWARD_IF_ERROR(outs_close(engine, &engine->new_outs, per_row, &rows_written, err));
+    FF_FORWARD_IF_ERROR(outs_close(engine, &engine->sh->new_outs, per_row, &rows_written, err));
     engine->group_rows_out += rows_written;
     ff_status status = FF_OK;
-    if (engine->txn && engine->group_has_changes) {
+    if (engine->sh->txn && engine->group_has_changes) {
         ff_commit_options copts;
         ff_commit_options_init(&copts);
-        copts.check_row_counts = engine->opts->check_row_counts;
+        copts.check_row_counts = engine->sh->opts->check_row_counts;
         copts.rows_in = engine->group_rows_in;
         copts.rows_removed = engine->group_rows_removed;
         copts.rows_added = engine->group_rows_added;
         copts.rows_out = engine->group_rows_out;
         char json[2048];
-        ff_ops_stats_json(stats, engine->cfg.step->op, json, sizeof json);
+        ff_ops_stats_json(stats, engine->sh->cfg.step->op, json, sizeof json);
         copts.stats_json = json;
         char txid[FF_TXID_CAP];
-        snprintf(txid, sizeof txid, "%s", ff_txn_id(engine->txn));
-        status = ff_txn_commit(engine->txn, &copts, err);
+        snprintf(txid, sizeof txid, "%s", ff_txn_id(engine->sh->txn));
+        status = ff_txn_commit(engine->sh->txn, &copts, err);
         if (status == FF_OK) {
             stats->transactions++;
             snprintf(stats->last_txid, sizeof stats->last_txid, "%s", txid);
-            if (engine->opts->no_backup) {
+            if (engine->sh->opts->no_backup) {
                 ff_error drop_err;
                 ff_error_clear(&drop_err);
-                (void)ff_dataset_backup_drop(engine->ds, txid, &drop_err);
+                (void)ff_dataset_backup_drop(engine->sh->ds, txid, &drop_err);
             }
         }
     }
-    ff_txn_free(engine->txn);
-    engine->txn = NULL;
+    ff_txn_free(engine->sh->txn);
+    engine->sh->txn = NULL;
     engine->group_rows_in = engine->group_rows_out = 0;
     engine->group_rows_removed = engine->group_rows_added = 0;
-    engine->group_partitions = 0;
     engine->group_has_changes = false;
     return status;
 }
 
 /* Does the file's partition match every --partition K=V? */
 static bool partition_filter(const ops_engine *engine, const ff_dataset_file *file) {
-    const ff_ops_options *opts = engine->opts;
+    const ff_ops_options *opts = engine->sh->opts;
     for (int32_t idx = 0; idx < opts->num_partitions; idx++) {
         const char *pair = opts->partitions[idx];
         const char *eq = strchr(pair, '=');
@@ -835,8 +898,8 @@ static bool partition_filter(const ops_engine *engine, const ff_dataset_file *fi
             return false;
         size_t name_len = (size_t)(eq - pair);
         bool found = false;
-        for (size_t col = 0; col < engine->discovery->num_partition_columns; col++) {
-            const char *name = engine->discovery->partition_columns[col];
+        for (size_t col = 0; col < engine->sh->discovery->num_partition_columns; col++) {
+            const char *name = engine->sh->discovery->partition_columns[col];
             if (strlen(name) != name_len || memcmp(name, pair, name_len))
                 continue;
             found = true;
@@ -856,61 +919,201 @@ static bool partition_filter(const ops_engine *engine, const ff_dataset_file *fi
 
 static bool partition_may_match(ops_engine *engine, const ff_dataset_file *file,
                                 ff_column_facts *facts) {
-    if (!engine->cfg.step->partition_may_match)
+    if (!engine->sh->cfg.step->partition_may_match)
         return true;
-    for (int32_t idx = 0; idx < engine->global.num_fields; idx++)
+    for (int32_t idx = 0; idx < engine->sh->global.num_fields; idx++)
         ff_column_facts_init(&facts[idx]);
     int64_t scratch = 0;
-    for (size_t col = 0; col < engine->discovery->num_partition_columns; col++) {
-        int32_t g = engine->partition_fields[col];
+    for (size_t col = 0; col < engine->sh->discovery->num_partition_columns; col++) {
+        int32_t g = engine->sh->partition_fields[col];
         if (g < 0)
             continue;
         ff_scalar scalar;
-        if (ops_partition_scalar(&engine->global.fields[g].type, &file->values[col], &scalar,
+        if (ops_partition_scalar(&engine->sh->global.fields[g].type, &file->values[col], &scalar,
                                  &scratch)) {
             facts[g].is_exact = true;
             facts[g].value = scalar;
         }
     }
-    return engine->cfg.step->partition_may_match(engine->cfg.user, facts);
+    return engine->sh->cfg.step->partition_may_match(engine->sh->cfg.user, facts);
+}
+
+static void merge_stats(ff_ops_stats *into, ff_ops_stats *from) {
+    into->rows_scanned += from->rows_scanned;
+    into->rows_deleted += from->rows_deleted;
+    into->rows_updated += from->rows_updated;
+    into->rows_inserted += from->rows_inserted;
+    into->rows_unchanged += from->rows_unchanged;
+    into->rows_removed += from->rows_removed;
+    into->rows_moved += from->rows_moved;
+    into->files_scanned += from->files_scanned;
+    into->files_rewritten += from->files_rewritten;
+    into->files_removed += from->files_removed;
+    into->files_added += from->files_added;
+    into->row_groups_skipped += from->row_groups_skipped;
+    into->bytes_before += from->bytes_before;
+    into->bytes_after += from->bytes_after;
+    memset(from, 0, sizeof *from);
+}
+
+/* One directory's files on one worker; its outputs are closed when it is done. */
+static ff_status run_unit(ops_engine *engine, size_t first, size_t end, ff_error *err) {
+    ff_status status = FF_OK;
+    for (size_t file_idx = first; file_idx < end && status == FF_OK; file_idx++)
+        status = process_file(engine, file_idx, err);
+    if (status == FF_OK)
+        status = close_part_outs(engine, err);
+    return status;
+}
+
+/* A worker takes the next directory of the group until none is left or one has failed. */
+static void *worker_main(void *arg) {
+    ops_engine *engine = arg;
+    ops_shared *sh = engine->sh;
+    ff_error err;
+    ff_error_clear(&err);
+    for (;;) {
+        pthread_mutex_lock(&sh->mutex);
+        bool is_done = sh->status != FF_OK || sh->next_unit >= sh->num_units;
+        size_t unit = sh->next_unit++;
+        pthread_mutex_unlock(&sh->mutex);
+        if (is_done)
+            break;
+        ff_status status = run_unit(engine, sh->unit_first[unit], sh->unit_end[unit], &err);
+        pthread_mutex_lock(&sh->mutex);
+        if (status != FF_OK && sh->status == FF_OK) {
+            sh->status = status;
+            sh->error = err;
+        }
+        sh->files_done += (int64_t)(sh->unit_end[unit] - sh->unit_first[unit]);
+        if (sh->opts->progress)
+            sh->opts->progress(sh->opts->progress_user, sh->cfg.step->op, sh->files_done,
+                               (int64_t)sh->discovery->num_files);
+        pthread_mutex_unlock(&sh->mutex);
+    }
+    return NULL;
+}
+
+/* Runs units [first_unit, end_unit) on the workers and folds their counts into engine. */
+static ff_status run_group(ops_engine *engine, ops_engine **workers, int num_workers,
+                           size_t first_unit, size_t end_unit, ff_error *err) {
+    ops_shared *sh = engine->sh;
+    sh->next_unit = first_unit;
+    sh->num_units = end_unit;
+    sh->status = FF_OK;
+    pthread_t threads[8];
+    int num_threads = 0;
+    if (end_unit - first_unit > 1) {
+        for (int idx = 1; idx < num_workers; idx++) {
+            if (pthread_create(&threads[num_threads], NULL, worker_main, workers[idx]) != 0)
+                break;
+            num_threads++;
+        }
+    }
+    worker_main(workers[0]);
+    for (int idx = 0; idx < num_threads; idx++)
+        pthread_join(threads[idx], NULL);
+    for (int idx = 0; idx < num_workers; idx++) {
+        ops_engine *worker = workers[idx];
+        engine->group_rows_in += worker->group_rows_in;
+        engine->group_rows_out += worker->group_rows_out;
+        engine->group_rows_removed += worker->group_rows_removed;
+        engine->group_rows_added += worker->group_rows_added;
+        engine->group_has_changes = engine->group_has_changes || worker->group_has_changes;
+        worker->group_rows_in = worker->group_rows_out = 0;
+        worker->group_rows_removed = worker->group_rows_added = 0;
+        worker->group_has_changes = false;
+        merge_stats(engine->stats, &worker->local_stats);
+    }
+    if (sh->status != FF_OK) {
+        *err = sh->error;
+        return sh->status;
+    }
+    return FF_OK;
+}
+
+/* The directories to work on, in path order: files that pass --partition and partition
+ * pruning, cut into runs of one directory. */
+static ff_status plan_units(ops_engine *engine, ff_error *err) {
+    ops_shared *sh = engine->sh;
+    const ff_discovery *discovery = sh->discovery;
+    ff_column_facts *facts =
+        ff_calloc((size_t)sh->global.num_fields + 1, sizeof *facts, "facts", err);
+    sh->unit_first = ff_calloc(discovery->num_files + 1, sizeof(size_t), "units", err);
+    sh->unit_end = ff_calloc(discovery->num_files + 1, sizeof(size_t), "units", err);
+    if (!facts || !sh->unit_first || !sh->unit_end) {
+        free(facts);
+        return FF_ERR_NO_MEMORY;
+    }
+    size_t num_units = 0;
+    for (size_t file_idx = 0; file_idx < discovery->num_files; file_idx++) {
+        const ff_dataset_file *file = &discovery->files[file_idx];
+        if (!partition_filter(engine, file) || !partition_may_match(engine, file, facts))
+            continue;
+        if (num_units > 0 && sh->unit_end[num_units - 1] == file_idx &&
+            !strcmp(discovery->files[file_idx - 1].partition_dir, file->partition_dir)) {
+            sh->unit_end[num_units - 1] = file_idx + 1;
+            continue;
+        }
+        sh->unit_first[num_units] = file_idx;
+        sh->unit_end[num_units] = file_idx + 1;
+        num_units++;
+    }
+    sh->num_units = num_units;
+    free(facts);
+    return FF_OK;
+}
+
+static int worker_count(const ff_ops_options *opts) {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int count = opts->threads > 0 ? opts->threads : (int)(cores > 0 ? cores : 1);
+    return count < 1 ? 1 : count > 8 ? 8 : count;
 }
 
 ff_status ops_engine_run(ops_engine *engine, ff_error *err) {
-    const ff_discovery *discovery = engine->discovery;
-    ff_status status = FF_OK;
-    ff_column_facts *facts =
-        ff_calloc((size_t)engine->global.num_fields + 1, sizeof *facts, "facts", err);
-    if (!facts)
-        return FF_ERR_NO_MEMORY;
-    int64_t per_commit = engine->cfg.single_transaction || engine->opts->partitions_per_commit <= 0
-                             ? INT64_MAX
-                             : engine->opts->partitions_per_commit;
-    for (size_t file_idx = 0; file_idx < discovery->num_files; file_idx++) {
-        const ff_dataset_file *file = &discovery->files[file_idx];
-        if (engine->opts->progress)
-            engine->opts->progress(engine->opts->progress_user, engine->cfg.step->op,
-                                   (int64_t)file_idx, (int64_t)discovery->num_files);
-        if (!partition_filter(engine, file) || !partition_may_match(engine, file, facts))
-            continue;
-        if (!engine->group_last_dir || strcmp(engine->group_last_dir, file->partition_dir)) {
-            if (engine->group_partitions >= per_commit && engine->group_has_changes)
-                FF_CHECK_GOTO(status, commit_group(engine, err), cleanup);
-            engine->group_partitions++;
-            engine->group_last_dir = file->partition_dir;
+    ops_shared *sh = engine->sh;
+    ops_engine *workers[8] = {NULL};
+    int num_workers = worker_count(sh->opts);
+    ff_status status = plan_units(engine, err);
+    size_t total_units = sh->num_units;
+    for (int idx = 0; idx < num_workers && status == FF_OK; idx++) {
+        workers[idx] = ff_calloc(1, sizeof *workers[idx], "worker", err);
+        if (!workers[idx]) {
+            status = FF_ERR_NO_MEMORY;
+            break;
         }
-        if (engine->outs_dir && strcmp(engine->outs_dir, file->partition_dir))
-            FF_CHECK_GOTO(status, close_part_outs(engine, err), cleanup);
-        engine->outs_dir = file->partition_dir;
-        FF_CHECK_GOTO(status, process_file(engine, file_idx, err), cleanup);
+        workers[idx]->sh = sh;
+        workers[idx]->stats = &workers[idx]->local_stats;
+        ff_buf_init(&workers[idx]->path_buf, 0);
+        ff_buf_init(&workers[idx]->file_signature, 0);
     }
-    if (engine->opts->progress)
-        engine->opts->progress(engine->opts->progress_user, engine->cfg.step->op,
-                               (int64_t)discovery->num_files, (int64_t)discovery->num_files);
-    if (engine->cfg.step->finish)
-        FF_CHECK_GOTO(status, engine->cfg.step->finish(engine->cfg.user, engine, err), cleanup);
+    if (status != FF_OK)
+        goto cleanup;
+    int64_t per_commit = sh->cfg.single_transaction || sh->opts->partitions_per_commit <= 0
+                             ? INT64_MAX
+                             : sh->opts->partitions_per_commit;
+    for (size_t first = 0; first < total_units;) {
+        size_t end =
+            (int64_t)(total_units - first) > per_commit ? first + (size_t)per_commit : total_units;
+        FF_CHECK_GOTO(status, run_group(engine, workers, num_workers, first, end, err), cleanup);
+        first = end;
+        if (first < total_units && engine->group_has_changes)
+            FF_CHECK_GOTO(status, commit_group(engine, err), cleanup);
+    }
+    if (sh->opts->progress && sh->discovery->num_files > 0 &&
+        sh->files_done < (int64_t)sh->discovery->num_files)
+        sh->opts->progress(sh->opts->progress_user, sh->cfg.step->op,
+                           (int64_t)sh->discovery->num_files, (int64_t)sh->discovery->num_files);
+    if (sh->cfg.step->finish)
+        FF_CHECK_GOTO(status, sh->cfg.step->finish(sh->cfg.user, engine, err), cleanup);
     status = commit_group(engine, err);
 cleanup:
-    free(facts);
+    for (int idx = 0; idx < num_workers; idx++) {
+        if (workers[idx]) {
+            engine_scratch_free(workers[idx]);
+            free(workers[idx]);
+        }
+    }
     return status;
 }
 
@@ -969,15 +1172,15 @@ size_t ff_ops_stats_json(const ff_ops_stats *stats, const char *op, char *buf, s
 
 ff_status ops_compile_global(ops_engine *engine, const char *text, const ff_expr_options *options,
                              ff_expr **out, ff_error *err) {
-    ff_table_schema table = ops_schema_table(&engine->global);
+    ff_table_schema table = ops_schema_table(&engine->sh->global);
     ff_status status = ff_expr_compile(text, &table, options, out, err);
-    if (status == FF_OK || engine->has_union ||
+    if (status == FF_OK || engine->sh->has_union ||
         (status != FF_ERR_EXPR_TYPE && status != FF_ERR_EXPR_SYNTAX))
         return status;
     /* A column may exist only in files other than the first. */
     ff_error_clear(err);
     FF_FORWARD_IF_ERROR(ops_engine_load_union(engine, err));
-    table = ops_schema_table(&engine->global);
+    table = ops_schema_table(&engine->sh->global);
     return ff_expr_compile(text, &table, options, out, err);
 }
 

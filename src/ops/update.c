@@ -30,15 +30,7 @@ typedef struct update_file {
     int32_t *eval_idx;  /* eval column of each assignment */
     int32_t *read_cols; /* eval columns the assignments read */
     int32_t num_read_cols;
-} update_file;
-
-typedef struct update_ctx {
-    const ff_update_options *options;
-    ff_ops_stats *stats;
-    update_assign *assigns;
-    int32_t num_assigns;
-    bool moves_rows;
-    ff_expr *global_where;
+    /* Scratch: per file, so that files on different workers never share it. */
     ff_selection sel;
     ff_batch sub;       /* selected rows of the columns the assignments read */
     ff_vector *results; /* per assignment */
@@ -46,6 +38,14 @@ typedef struct update_ctx {
     ff_buf dir, text;
     uint32_t *home_rows;
     size_t home_cap;
+} update_file;
+
+typedef struct update_ctx {
+    const ff_update_options *options;
+    update_assign *assigns;
+    int32_t num_assigns;
+    bool moves_rows;
+    ff_expr *global_where;
 } update_ctx;
 
 void ff_update_options_init(ff_update_options *options) {
@@ -129,10 +129,6 @@ static ff_status update_prepare(void *user, ops_engine *engine, ff_error *err) {
                 ctx->moves_rows = true;
             }
     }
-    ctx->results = ff_calloc((size_t)ctx->num_assigns, sizeof(ff_vector), "results", err);
-    ctx->merged = ff_calloc((size_t)ctx->num_assigns, sizeof(ff_vector), "results", err);
-    if (!ctx->results || !ctx->merged)
-        return FF_ERR_NO_MEMORY;
     return FF_OK;
 }
 
@@ -151,6 +147,17 @@ static void update_file_free(update_file *state, int32_t num_assigns) {
     free(state->out_idx);
     free(state->eval_idx);
     free(state->read_cols);
+    ff_selection_free(&state->sel);
+    ff_batch_free(&state->sub);
+    for (int32_t idx = 0; state->results && idx < num_assigns; idx++) {
+        ff_vector_free(&state->results[idx]);
+        ff_vector_free(&state->merged[idx]);
+    }
+    free(state->results);
+    free(state->merged);
+    free(state->home_rows);
+    ff_buf_free(&state->dir);
+    ff_buf_free(&state->text);
     free(state);
 }
 
@@ -162,7 +169,14 @@ static ff_status update_file_open(void *user, ops_engine *engine, ops_file *file
     if (!state)
         return FF_ERR_NO_MEMORY;
     file->step_state = state;
+    ff_selection_init(&state->sel);
+    ff_buf_init(&state->dir, 0);
+    ff_buf_init(&state->text, 0);
     size_t n = (size_t)ctx->num_assigns + 1;
+    state->results = ff_calloc(n, sizeof(ff_vector), "update", err);
+    state->merged = ff_calloc(n, sizeof(ff_vector), "update", err);
+    if (!state->results || !state->merged)
+        return FF_ERR_NO_MEMORY;
     state->exprs = ff_calloc(n, sizeof *state->exprs, "update", err);
     state->out_idx = ff_calloc(n, sizeof(int32_t), "update", err);
     state->eval_idx = ff_calloc(n, sizeof(int32_t), "update", err);
@@ -226,28 +240,27 @@ static bool update_row_group_may_match(void *user, ops_file *file, const ff_colu
 static ff_status update_count(void *user, ops_engine *engine, ops_file *file, int32_t rg,
                               int64_t first_row, const ff_batch *batch, int64_t *num_affected,
                               ff_error *err) {
-    (void)engine, (void)rg, (void)first_row;
-    update_ctx *ctx = user;
+    (void)user, (void)engine, (void)rg, (void)first_row;
     update_file *state = file->step_state;
-    FF_FORWARD_IF_ERROR(ff_expr_filter(state->where, batch, &ctx->sel, err));
-    *num_affected = ctx->sel.num_rows;
+    FF_FORWARD_IF_ERROR(ff_expr_filter(state->where, batch, &state->sel, err));
+    *num_affected = state->sel.num_rows;
     return FF_OK;
 }
 
 /* True when the partition values of the output row equal the file's directory. */
-static ff_status row_is_home(update_ctx *ctx, const ff_discovery *discovery, ops_file *file,
+static ff_status row_is_home(update_file *state, const ff_discovery *discovery, ops_file *file,
                              const ff_vector *const *part_cols, int64_t row, bool *is_home,
                              ff_error *err) {
     *is_home = true;
     for (size_t col = 0; col < discovery->num_partition_columns && *is_home; col++) {
         bool is_null = false;
-        FF_FORWARD_IF_ERROR(ops_partition_text(part_cols[col], row, &ctx->text, &is_null, err));
+        FF_FORWARD_IF_ERROR(ops_partition_text(part_cols[col], row, &state->text, &is_null, err));
         const ff_partition_value *home = &file->entry->values[col];
         if (is_null || home->is_null)
             *is_home = is_null == home->is_null;
         else
-            *is_home = home->len == ctx->text.len &&
-                       (!home->len || !memcmp(home->bytes, ctx->text.data, home->len));
+            *is_home = home->len == state->text.len &&
+                       (!home->len || !memcmp(home->bytes, state->text.data, home->len));
     }
     return FF_OK;
 }
@@ -258,7 +271,7 @@ static ff_status update_transform(void *user, ops_engine *engine, ops_file *file
     update_ctx *ctx = user;
     update_file *state = file->step_state;
     int64_t rows = batch->num_rows;
-    ff_selection *sel = &ctx->sel;
+    ff_selection *sel = &state->sel;
     if (state->where) {
         FF_FORWARD_IF_ERROR(ff_expr_filter(state->where, batch, sel, err));
     } else {
@@ -282,24 +295,24 @@ static ff_status update_transform(void *user, ops_engine *engine, ops_file *file
      * cast or an overflow. */
     const ff_batch *input = batch;
     if (num_sel < rows) {
-        if (ctx->sub.num_columns != batch->num_columns) {
-            ff_batch_free(&ctx->sub);
-            FF_FORWARD_IF_ERROR(ff_batch_init(&ctx->sub, batch->num_columns, err));
+        if (state->sub.num_columns != batch->num_columns) {
+            ff_batch_free(&state->sub);
+            FF_FORWARD_IF_ERROR(ff_batch_init(&state->sub, batch->num_columns, err));
         }
         for (int32_t col = 0; col < batch->num_columns; col++) {
-            ff_vector_reset(&ctx->sub.columns[col]);
-            ctx->sub.columns[col].type = batch->columns[col].type;
+            ff_vector_reset(&state->sub.columns[col]);
+            state->sub.columns[col].type = batch->columns[col].type;
         }
         for (int32_t idx = 0; idx < state->num_read_cols; idx++) {
             int32_t col = state->read_cols[idx];
-            FF_FORWARD_IF_ERROR(ops_vector_append(&ctx->sub.columns[col], &batch->columns[col],
+            FF_FORWARD_IF_ERROR(ops_vector_append(&state->sub.columns[col], &batch->columns[col],
                                                   sel->rows, num_sel, err));
         }
-        ctx->sub.num_rows = num_sel;
-        input = &ctx->sub;
+        state->sub.num_rows = num_sel;
+        input = &state->sub;
     }
     for (int32_t idx = 0; idx < ctx->num_assigns; idx++) {
-        ff_status status = ff_expr_evaluate(state->exprs[idx], input, &ctx->results[idx], err);
+        ff_status status = ff_expr_evaluate(state->exprs[idx], input, &state->results[idx], err);
         if (status != FF_OK)
             return ff_error_prefix(err, "--set %s", ctx->assigns[idx].column);
     }
@@ -307,17 +320,17 @@ static ff_status update_transform(void *user, ops_engine *engine, ops_file *file
         const ff_vector *old_vec = &batch->columns[state->eval_idx[idx]];
         if (num_sel == rows) {
             /* Every row changes: the result is the column. */
-            ff_vector tmp = ctx->merged[idx];
-            ctx->merged[idx] = ctx->results[idx];
-            ctx->results[idx] = tmp;
+            ff_vector tmp = state->merged[idx];
+            state->merged[idx] = state->results[idx];
+            state->results[idx] = tmp;
         } else {
-            FF_FORWARD_IF_ERROR(ops_vector_merge(&ctx->merged[idx], old_vec, &ctx->results[idx],
+            FF_FORWARD_IF_ERROR(ops_vector_merge(&state->merged[idx], old_vec, &state->results[idx],
                                                  sel->rows, num_sel, err));
         }
-        ctx->merged[idx].type = old_vec->type;
-        out->columns[state->out_idx[idx]] = ctx->merged[idx];
+        state->merged[idx].type = old_vec->type;
+        out->columns[state->out_idx[idx]] = state->merged[idx];
     }
-    ctx->stats->rows_updated += num_sel;
+    file->stats->rows_updated += num_sel;
     if (!ctx->moves_rows)
         return ops_emit(engine, file, out, NULL, rows, NULL, err);
     /* Route rows whose partition values changed. */
@@ -333,31 +346,32 @@ static ff_status update_transform(void *user, ops_engine *engine, ops_file *file
             if (state->eval_idx[idx] == eval_idx)
                 part_cols[col] = &out->columns[state->out_idx[idx]];
     }
-    if (ctx->home_cap < (size_t)rows) {
-        uint32_t *grown = ff_realloc(ctx->home_rows, (size_t)rows * sizeof *grown, "rows", err);
+    if (state->home_cap < (size_t)rows) {
+        uint32_t *grown = ff_realloc(state->home_rows, (size_t)rows * sizeof *grown, "rows", err);
         if (!grown)
             return FF_ERR_NO_MEMORY;
-        ctx->home_rows = grown;
-        ctx->home_cap = (size_t)rows;
+        state->home_rows = grown;
+        state->home_cap = (size_t)rows;
     }
     int64_t num_home = 0;
     for (int64_t row = 0; row < rows; row++) {
         bool is_home = true;
-        FF_FORWARD_IF_ERROR(row_is_home(ctx, discovery, file, part_cols, row, &is_home, err));
+        FF_FORWARD_IF_ERROR(row_is_home(state, discovery, file, part_cols, row, &is_home, err));
         if (is_home) {
-            ctx->home_rows[num_home++] = (uint32_t)row;
+            state->home_rows[num_home++] = (uint32_t)row;
             continue;
         }
         /* Rows move one at a time; partition updates are rare and per-file outputs are
          * reused by directory, so the files written stay one per target. */
         FF_FORWARD_IF_ERROR(ops_partition_dir(discovery->partition_columns,
                                               discovery->num_partition_columns, part_cols, row,
-                                              &ctx->dir, err));
+                                              &state->dir, err));
         uint32_t one = (uint32_t)row;
-        FF_FORWARD_IF_ERROR(ops_emit(engine, file, out, &one, 1, (const char *)ctx->dir.data, err));
-        ctx->stats->rows_moved++;
+        FF_FORWARD_IF_ERROR(
+            ops_emit(engine, file, out, &one, 1, (const char *)state->dir.data, err));
+        file->stats->rows_moved++;
     }
-    return ops_emit(engine, file, out, ctx->home_rows, num_home, NULL, err);
+    return ops_emit(engine, file, out, state->home_rows, num_home, NULL, err);
 }
 
 static void update_file_close(void *user, ops_file *file) {
@@ -373,11 +387,7 @@ ff_status ff_dataset_update(const char *root, const ff_update_options *options, 
     update_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.options = options;
-    ctx.stats = stats;
     ctx.num_assigns = options->num_assignments;
-    ff_selection_init(&ctx.sel);
-    ff_buf_init(&ctx.dir, 0);
-    ff_buf_init(&ctx.text, 0);
     ff_status status = FF_OK;
     ctx.assigns = ff_calloc((size_t)ctx.num_assigns, sizeof *ctx.assigns, "assignments", err);
     if (!ctx.assigns)
@@ -403,17 +413,6 @@ ff_status ff_dataset_update(const char *root, const ff_update_options *options, 
         ops_run_step(root, &options->common, &step, &ctx, false, false, update_prepare, stats, err);
 cleanup:
     ff_expr_free(ctx.global_where);
-    ff_selection_free(&ctx.sel);
-    ff_batch_free(&ctx.sub);
-    for (int32_t idx = 0; ctx.results && idx < ctx.num_assigns; idx++) {
-        ff_vector_free(&ctx.results[idx]);
-        ff_vector_free(&ctx.merged[idx]);
-    }
-    free(ctx.results);
-    free(ctx.merged);
     free(ctx.assigns);
-    free(ctx.home_rows);
-    ff_buf_free(&ctx.dir);
-    ff_buf_free(&ctx.text);
     return status;
 }

@@ -25,6 +25,13 @@ typedef struct upsert_file {
     int32_t *update_out;  /* output column of each update column */
     ff_expr **casts;      /* input column -> this file's column type */
     ff_buf pkey;          /* this file's partition key prefix */
+    /* Scratch: per file, so that files on different workers never share it. */
+    ff_buf key;
+    ff_batch sub;
+    ff_vector *results;
+    ff_vector *merged;
+    uint32_t *pairs_file, *pairs_in;
+    size_t pairs_cap;
 } upsert_file;
 
 typedef struct upsert_ctx {
@@ -51,13 +58,7 @@ typedef struct upsert_ctx {
     int32_t *key_global;
     int32_t *update_global;
     int32_t num_update;
-    /* Scratch. */
-    ff_buf key, text;
-    ff_batch sub;
-    ff_vector *results;
-    ff_vector *merged;
-    uint32_t *pairs_file, *pairs_in;
-    size_t pairs_cap;
+    ff_buf key, text; /* scratch of the planning, on the main thread */
 } upsert_ctx;
 
 void ff_upsert_options_init(ff_upsert_options *options) {
@@ -493,10 +494,6 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
             entry->a = row;
         }
     }
-    ctx->results = ff_calloc((size_t)ctx->num_update + 1, sizeof(ff_vector), "results", err);
-    ctx->merged = ff_calloc((size_t)ctx->num_update + 1, sizeof(ff_vector), "results", err);
-    if (!ctx->results || !ctx->merged)
-        status = FF_ERR_NO_MEMORY;
 cleanup:
     for (size_t idx = 0; sources && idx < num_sources; idx++)
         ff_reader_free(sources[idx].reader);
@@ -516,6 +513,16 @@ static void upsert_file_free(upsert_ctx *ctx, upsert_file *state) {
     free(state->update_eval);
     free(state->update_out);
     ff_buf_free(&state->pkey);
+    ff_buf_free(&state->key);
+    ff_batch_free(&state->sub);
+    for (int32_t u = 0; state->results && u < ctx->num_update; u++) {
+        ff_vector_free(&state->results[u]);
+        ff_vector_free(&state->merged[u]);
+    }
+    free(state->results);
+    free(state->merged);
+    free(state->pairs_file);
+    free(state->pairs_in);
     free(state);
 }
 
@@ -536,6 +543,11 @@ static ff_status upsert_file_open(void *user, ops_engine *engine, ops_file *file
         return FF_ERR_NO_MEMORY;
     file->step_state = state;
     ff_buf_init(&state->pkey, 0);
+    ff_buf_init(&state->key, 0);
+    state->results = ff_calloc((size_t)ctx->num_update + 1, sizeof(ff_vector), "upsert", err);
+    state->merged = ff_calloc((size_t)ctx->num_update + 1, sizeof(ff_vector), "upsert", err);
+    if (!state->results || !state->merged)
+        return FF_ERR_NO_MEMORY;
     FF_FORWARD_IF_ERROR(ff_buf_append(&state->pkey, &part->a, 8, err));
     size_t n = (size_t)ctx->num_update + 1;
     state->key_eval = ff_calloc((size_t)ctx->options->num_keys + 1, sizeof(int32_t), "upsert", err);
@@ -584,29 +596,29 @@ static ff_status find_matches(upsert_ctx *ctx, ops_file *file, const ff_batch *b
                               int64_t *num_pairs, ff_error *err) {
     upsert_file *state = file->step_state;
     size_t rows = (size_t)batch->num_rows;
-    if (ctx->pairs_cap < rows) {
-        uint32_t *a = ff_realloc(ctx->pairs_file, rows * sizeof *a, "matches", err);
+    if (state->pairs_cap < rows) {
+        uint32_t *a = ff_realloc(state->pairs_file, rows * sizeof *a, "matches", err);
         if (!a)
             return FF_ERR_NO_MEMORY;
-        ctx->pairs_file = a;
-        uint32_t *b = ff_realloc(ctx->pairs_in, rows * sizeof *b, "matches", err);
+        state->pairs_file = a;
+        uint32_t *b = ff_realloc(state->pairs_in, rows * sizeof *b, "matches", err);
         if (!b)
             return FF_ERR_NO_MEMORY;
-        ctx->pairs_in = b;
-        ctx->pairs_cap = rows;
+        state->pairs_in = b;
+        state->pairs_cap = rows;
     }
     *num_pairs = 0;
     for (size_t row = 0; row < rows; row++) {
-        ff_buf_reset(&ctx->key);
-        FF_FORWARD_IF_ERROR(ff_buf_append(&ctx->key, state->pkey.data, state->pkey.len, err));
+        ff_buf_reset(&state->key);
+        FF_FORWARD_IF_ERROR(ff_buf_append(&state->key, state->pkey.data, state->pkey.len, err));
         for (int32_t k = 0; k < ctx->options->num_keys; k++)
-            FF_FORWARD_IF_ERROR(
-                ops_key_append(&ctx->key, &batch->columns[state->key_eval[k]], (int64_t)row, err));
-        ops_keymap_entry *entry = ops_keymap_find(&ctx->keys, ctx->key.data, ctx->key.len);
+            FF_FORWARD_IF_ERROR(ops_key_append(&state->key, &batch->columns[state->key_eval[k]],
+                                               (int64_t)row, err));
+        ops_keymap_entry *entry = ops_keymap_find(&ctx->keys, state->key.data, state->key.len);
         if (!entry)
             continue;
-        ctx->pairs_file[*num_pairs] = (uint32_t)row;
-        ctx->pairs_in[*num_pairs] = (uint32_t)entry->a;
+        state->pairs_file[*num_pairs] = (uint32_t)row;
+        state->pairs_in[*num_pairs] = (uint32_t)entry->a;
         (*num_pairs)++;
     }
     return FF_OK;
@@ -615,22 +627,23 @@ static ff_status find_matches(upsert_ctx *ctx, ops_file *file, const ff_batch *b
 /* Evaluates the update columns for the matched input rows, cast to this file's types. */
 static ff_status eval_updates(upsert_ctx *ctx, upsert_file *state, int64_t num_pairs,
                               ff_error *err) {
-    if (ctx->sub.num_columns != ctx->in.num_columns) {
-        ff_batch_free(&ctx->sub);
-        FF_FORWARD_IF_ERROR(ff_batch_init(&ctx->sub, ctx->in.num_columns, err));
+    if (state->sub.num_columns != ctx->in.num_columns) {
+        ff_batch_free(&state->sub);
+        FF_FORWARD_IF_ERROR(ff_batch_init(&state->sub, ctx->in.num_columns, err));
     }
     for (int32_t col = 0; col < ctx->in.num_columns; col++) {
-        ff_vector_reset(&ctx->sub.columns[col]);
-        ctx->sub.columns[col].type = ctx->in.columns[col].type;
+        ff_vector_reset(&state->sub.columns[col]);
+        state->sub.columns[col].type = ctx->in.columns[col].type;
     }
     for (int32_t u = 0; u < ctx->num_update; u++) {
         int32_t col = ctx->in_of_global[ctx->update_global[u]];
-        FF_FORWARD_IF_ERROR(ops_vector_append(&ctx->sub.columns[col], &ctx->in.columns[col],
-                                              ctx->pairs_in, num_pairs, err));
+        FF_FORWARD_IF_ERROR(ops_vector_append(&state->sub.columns[col], &ctx->in.columns[col],
+                                              state->pairs_in, num_pairs, err));
     }
-    ctx->sub.num_rows = num_pairs;
+    state->sub.num_rows = num_pairs;
     for (int32_t u = 0; u < ctx->num_update; u++)
-        FF_FORWARD_IF_ERROR(ff_expr_evaluate(state->casts[u], &ctx->sub, &ctx->results[u], err));
+        FF_FORWARD_IF_ERROR(
+            ff_expr_evaluate(state->casts[u], &state->sub, &state->results[u], err));
     return FF_OK;
 }
 
@@ -647,15 +660,15 @@ static ff_status upsert_count(void *user, ops_engine *engine, ops_file *file, in
         return FF_OK;
     FF_FORWARD_IF_ERROR(eval_updates(ctx, state, num_pairs, err));
     for (int64_t pair = 0; pair < num_pairs; pair++) {
-        ctx->matched[ctx->pairs_in[pair]] = true;
+        ctx->matched[state->pairs_in[pair]] = true;
         bool same = true;
         for (int32_t u = 0; u < ctx->num_update && same; u++)
             same = ops_vector_slot_equal(&batch->columns[state->update_eval[u]],
-                                         ctx->pairs_file[pair], &ctx->results[u], pair);
+                                         state->pairs_file[pair], &state->results[u], pair);
         if (same) {
-            ctx->stats->rows_unchanged++;
+            file->stats->rows_unchanged++;
         } else {
-            ctx->stats->rows_updated++;
+            file->stats->rows_updated++;
             (*num_affected)++;
         }
     }
@@ -675,10 +688,10 @@ static ff_status upsert_transform(void *user, ops_engine *engine, ops_file *file
         FF_FORWARD_IF_ERROR(eval_updates(ctx, state, num_pairs, err));
         for (int32_t u = 0; u < ctx->num_update; u++) {
             const ff_vector *old_vec = &batch->columns[state->update_eval[u]];
-            FF_FORWARD_IF_ERROR(ops_vector_merge(&ctx->merged[u], old_vec, &ctx->results[u],
-                                                 ctx->pairs_file, num_pairs, err));
-            ctx->merged[u].type = old_vec->type;
-            out->columns[state->update_out[u]] = ctx->merged[u];
+            FF_FORWARD_IF_ERROR(ops_vector_merge(&state->merged[u], old_vec, &state->results[u],
+                                                 state->pairs_file, num_pairs, err));
+            state->merged[u].type = old_vec->type;
+            out->columns[state->update_out[u]] = state->merged[u];
         }
     }
     return ops_emit(engine, file, out, NULL, batch->num_rows, NULL, err);
@@ -765,13 +778,6 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
         ops_run_step(root, &options->common, &step, &ctx, true, true, upsert_prepare, stats, err);
     ops_schema_free(&ctx.in_schema);
     ff_batch_free(&ctx.in);
-    ff_batch_free(&ctx.sub);
-    for (int32_t u = 0; ctx.results && u < ctx.num_update; u++) {
-        ff_vector_free(&ctx.results[u]);
-        ff_vector_free(&ctx.merged[u]);
-    }
-    free(ctx.results);
-    free(ctx.merged);
     free(ctx.in_of_global);
     free(ctx.keep);
     free(ctx.matched);
@@ -782,8 +788,6 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
     free(ctx.part_global);
     free(ctx.key_global);
     free(ctx.update_global);
-    free(ctx.pairs_file);
-    free(ctx.pairs_in);
     ops_keymap_free(&ctx.parts);
     ops_keymap_free(&ctx.keys);
     ff_buf_free(&ctx.key);
