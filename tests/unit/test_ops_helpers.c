@@ -1,0 +1,380 @@
+/* Unit tests of the ops layer's helpers (src/ops/ops_vector.c, ops_schema.c) and of the
+ * library API end to end on a scratch dataset written with the writer: gathering and merging
+ * vectors with nulls and strings, key encodings that agree across drifted types, partition
+ * directory text, the key map, the schema union's widening and refusals, and ff_dataset_delete /
+ * ff_dataset_update / ff_dataset_dedup with their statistics, untouched files and dry runs. */
+#include "ff_test.h"
+
+#include "ops/ops_internal.h"
+
+#include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static ff_type int_type(ff_physical_type physical) {
+    ff_type type = {.physical = physical};
+    return type;
+}
+
+static ff_type string_type(void) {
+    ff_type type = {.physical = FF_PHYSICAL_BYTE_ARRAY, .logical = FF_LOGICAL_STRING};
+    return type;
+}
+
+/* Builds a vector of int64 values; INT64_MIN stands for NULL. */
+static void make_i64(ff_vector *vec, const int64_t *values, int64_t count) {
+    ff_type type = int_type(FF_PHYSICAL_INT64);
+    ff_vector_init(vec, &type);
+    ff_error err;
+    for (int64_t idx = 0; idx < count; idx++) {
+        if (values[idx] == INT64_MIN) {
+            ops_vector_append_nulls(vec, 1, &err);
+            continue;
+        }
+        ff_vector one;
+        ff_vector_init(&one, &type);
+        one.values = (uint8_t *)(uintptr_t)&values[idx];
+        one.length = 1;
+        ops_vector_append(vec, &one, NULL, 1, &err);
+    }
+}
+
+static void make_strings(ff_vector *vec, const char *const *values, int64_t count) {
+    ff_type type = string_type();
+    ff_vector_init(vec, &type);
+    ff_error err;
+    for (int64_t idx = 0; idx < count; idx++) {
+        if (!values[idx]) {
+            ops_vector_append_nulls(vec, 1, &err);
+            continue;
+        }
+        int64_t offsets[2] = {0, (int64_t)strlen(values[idx])};
+        ff_vector one;
+        ff_vector_init(&one, &type);
+        one.values = (uint8_t *)(uintptr_t)values[idx];
+        one.offsets = offsets;
+        one.length = 1;
+        ops_vector_append(vec, &one, NULL, 1, &err);
+    }
+}
+
+static int64_t i64_at(const ff_vector *vec, int64_t row) {
+    int64_t v;
+    memcpy(&v, vec->values + row * 8, 8);
+    return v;
+}
+
+static const char *string_at(const ff_vector *vec, int64_t row, char *buf) {
+    int64_t len = vec->offsets[row + 1] - vec->offsets[row];
+    memcpy(buf, vec->values + vec->offsets[row], (size_t)len);
+    buf[len] = '\0';
+    return buf;
+}
+
+FF_TEST(append_gathers_rows_with_nulls) {
+    int64_t values[] = {1, INT64_MIN, 3, 4, INT64_MIN};
+    ff_vector src, dst;
+    make_i64(&src, values, 5);
+    EXPECT_EQ_INT(src.null_count, 2);
+    ff_vector_init(&dst, NULL);
+    uint32_t rows[] = {4, 0, 3};
+    ff_error err;
+    EXPECT_OK(ops_vector_append(&dst, &src, rows, 3, &err), &err);
+    EXPECT_EQ_INT(dst.length, 3);
+    EXPECT_TRUE(ff_vector_is_null(&dst, 0));
+    EXPECT_EQ_INT(i64_at(&dst, 1), 1);
+    EXPECT_EQ_INT(i64_at(&dst, 2), 4);
+    EXPECT_EQ_INT(dst.null_count, 1);
+    ff_vector_free(&src);
+    ff_vector_free(&dst);
+}
+
+FF_TEST(merge_replaces_selected_strings) {
+    const char *old_values[] = {"a", NULL, "ccc", "d"};
+    const char *new_values[] = {"X", "YY"};
+    ff_vector old_vec, new_vec, out;
+    make_strings(&old_vec, old_values, 4);
+    make_strings(&new_vec, new_values, 2);
+    ff_vector_init(&out, NULL);
+    uint32_t rows[] = {1, 3};
+    ff_error err;
+    EXPECT_OK(ops_vector_merge(&out, &old_vec, &new_vec, rows, 2, &err), &err);
+    char buf[16];
+    EXPECT_EQ_INT(out.length, 4);
+    EXPECT_EQ_STR(string_at(&out, 0, buf), "a");
+    EXPECT_EQ_STR(string_at(&out, 1, buf), "X");
+    EXPECT_EQ_STR(string_at(&out, 2, buf), "ccc");
+    EXPECT_EQ_STR(string_at(&out, 3, buf), "YY");
+    EXPECT_TRUE(!ff_vector_is_null(&out, 1));
+    ff_vector_free(&old_vec);
+    ff_vector_free(&new_vec);
+    ff_vector_free(&out);
+}
+
+FF_TEST(keys_agree_across_drifted_types) {
+    ff_type t32 = int_type(FF_PHYSICAL_INT32), t64 = int_type(FF_PHYSICAL_INT64);
+    int32_t v32 = -7;
+    int64_t v64 = -7;
+    ff_vector a, b;
+    ff_vector_init(&a, &t32);
+    ff_vector_init(&b, &t64);
+    a.values = (uint8_t *)&v32;
+    a.length = 1;
+    b.values = (uint8_t *)&v64;
+    b.length = 1;
+    EXPECT_TRUE(ops_vector_slot_equal(&a, 0, &b, 0));
+    ff_buf ka, kb;
+    ff_buf_init(&ka, 0);
+    ff_buf_init(&kb, 0);
+    ff_error err;
+    EXPECT_OK(ops_key_append(&ka, &a, 0, &err), &err);
+    EXPECT_OK(ops_key_append(&kb, &b, 0, &err), &err);
+    EXPECT_EQ_INT(ka.len, kb.len);
+    EXPECT_TRUE(!memcmp(ka.data, kb.data, ka.len));
+    /* NaNs key alike, and -0.0 like 0.0. */
+    ff_type tf = int_type(FF_PHYSICAL_FLOAT), td = int_type(FF_PHYSICAL_DOUBLE);
+    float nan_f = NAN;
+    double nan_d = -NAN, zero = 0.0, minus_zero = -0.0;
+    ff_vector f, d;
+    ff_vector_init(&f, &tf);
+    ff_vector_init(&d, &td);
+    f.values = (uint8_t *)&nan_f;
+    f.length = 1;
+    d.values = (uint8_t *)&nan_d;
+    d.length = 1;
+    ff_buf_reset(&ka);
+    ff_buf_reset(&kb);
+    EXPECT_OK(ops_key_append(&ka, &f, 0, &err), &err);
+    EXPECT_OK(ops_key_append(&kb, &d, 0, &err), &err);
+    EXPECT_TRUE(ka.len == kb.len && !memcmp(ka.data, kb.data, ka.len));
+    d.values = (uint8_t *)&zero;
+    ff_buf_reset(&ka);
+    EXPECT_OK(ops_key_append(&ka, &d, 0, &err), &err);
+    d.values = (uint8_t *)&minus_zero;
+    ff_buf_reset(&kb);
+    EXPECT_OK(ops_key_append(&kb, &d, 0, &err), &err);
+    EXPECT_TRUE(ka.len == kb.len && !memcmp(ka.data, kb.data, ka.len));
+    ff_buf_free(&ka);
+    ff_buf_free(&kb);
+}
+
+FF_TEST(partition_text_and_scalar_round_trip) {
+    ff_type date = {.physical = FF_PHYSICAL_INT32, .logical = FF_LOGICAL_DATE};
+    int32_t days = 20418; /* 2025-11-26 */
+    ff_vector vec;
+    ff_vector_init(&vec, &date);
+    vec.values = (uint8_t *)&days;
+    vec.length = 1;
+    ff_buf text;
+    ff_buf_init(&text, 0);
+    bool is_null = true;
+    ff_error err;
+    EXPECT_OK(ops_partition_text(&vec, 0, &text, &is_null, &err), &err);
+    EXPECT_TRUE(!is_null);
+    EXPECT_EQ_INT(text.len, 10);
+    EXPECT_TRUE(!memcmp(text.data, "2025-11-26", 10));
+    ff_partition_value value = {(const uint8_t *)"2025-11-26", 10, false};
+    ff_scalar scalar;
+    int64_t scratch = 0;
+    EXPECT_TRUE(ops_partition_scalar(&date, &value, &scalar, &scratch));
+    EXPECT_EQ_INT(scalar.i64, 20418);
+    ff_type i32 = int_type(FF_PHYSICAL_INT32);
+    ff_partition_value bad = {(const uint8_t *)"12x", 3, false};
+    EXPECT_TRUE(!ops_partition_scalar(&i32, &bad, &scalar, &scratch));
+    ff_partition_value null_value = {NULL, 0, true};
+    EXPECT_TRUE(ops_partition_scalar(&i32, &null_value, &scalar, &scratch) && scalar.is_null);
+    ff_buf_free(&text);
+}
+
+FF_TEST(key_map_finds_what_it_holds) {
+    ops_keymap map;
+    ops_keymap_init(&map);
+    ff_error err;
+    for (int64_t idx = 0; idx < 5000; idx++) {
+        char key[32];
+        int len = snprintf(key, sizeof key, "k%lld", (long long)idx);
+        ops_keymap_entry *entry = NULL;
+        bool is_new = false;
+        EXPECT_OK(ops_keymap_upsert(&map, (const uint8_t *)key, (size_t)len, &entry, &is_new, &err),
+                  &err);
+        EXPECT_TRUE(is_new);
+        entry->a = idx;
+    }
+    EXPECT_EQ_INT(map.count, 5000);
+    for (int64_t idx = 0; idx < 5000; idx += 7) {
+        char key[32];
+        int len = snprintf(key, sizeof key, "k%lld", (long long)idx);
+        ops_keymap_entry *entry = ops_keymap_find(&map, (const uint8_t *)key, (size_t)len);
+        EXPECT_TRUE(entry && entry->a == idx);
+    }
+    EXPECT_TRUE(ops_keymap_find(&map, (const uint8_t *)"nope", 4) == NULL);
+    ops_keymap_free(&map);
+    ff_buf quoted;
+    ff_buf_init(&quoted, 0);
+    EXPECT_OK(ops_quote_name("a\"b", &quoted, &err), &err);
+    EXPECT_EQ_STR((const char *)quoted.data, "\"a\"\"b\"");
+    ff_buf_free(&quoted);
+}
+
+FF_TEST(schema_union_widens_and_refuses) {
+    ops_schema a, b, u;
+    ops_schema_init(&a);
+    ops_schema_init(&b);
+    ops_schema_init(&u);
+    ff_error err;
+    ff_type i32 = int_type(FF_PHYSICAL_INT32), i64 = int_type(FF_PHYSICAL_INT64),
+            str = string_type();
+    EXPECT_OK(ops_schema_add(&a, "id", &i32, &err), &err);
+    EXPECT_OK(ops_schema_add(&a, "s", &str, &err), &err);
+    EXPECT_OK(ops_schema_add(&b, "id", &i64, &err), &err);
+    EXPECT_OK(ops_schema_add(&b, "extra", &str, &err), &err);
+    ff_schema *ta = NULL, *tb = NULL, *tc = NULL;
+    int32_t all[] = {0, 1};
+    EXPECT_OK(ops_schema_tree(NULL, &a, all, 2, &ta, &err), &err);
+    EXPECT_OK(ops_schema_tree(NULL, &b, all, 2, &tb, &err), &err);
+    EXPECT_OK(ops_schema_merge(&u, ta, "a.parquet", &err), &err);
+    EXPECT_OK(ops_schema_merge(&u, tb, "b.parquet", &err), &err);
+    EXPECT_EQ_INT(u.num_fields, 3);
+    EXPECT_EQ_INT(u.fields[ops_schema_find(&u, "id")].type.physical, FF_PHYSICAL_INT64);
+    EXPECT_TRUE(ops_schema_find(&u, "extra") == 2);
+    /* A string where an integer was: refused, naming the column and both files. */
+    ops_schema c;
+    ops_schema_init(&c);
+    EXPECT_OK(ops_schema_add(&c, "id", &str, &err), &err);
+    EXPECT_OK(ops_schema_tree(NULL, &c, all, 1, &tc, &err), &err);
+    EXPECT_STATUS(ops_schema_merge(&u, tc, "c.parquet", &err), FF_ERR_SCHEMA);
+    EXPECT_TRUE(strstr(err.message, "'id'") && strstr(err.message, "c.parquet"));
+    ff_schema_free(ta);
+    ff_schema_free(tb);
+    ff_schema_free(tc);
+    ops_schema_free(&a);
+    ops_schema_free(&b);
+    ops_schema_free(&c);
+    ops_schema_free(&u);
+}
+
+/* ---- The library API on a scratch dataset ----------------------------------------------- */
+
+/* Writes ROOT/p=<p>/<name> with columns p (string) and v (int64) = first..first+count-1. */
+static void write_file(const char *root, const char *p, const char *name, int64_t first,
+                       int64_t count, int *ff_test_failures) {
+    char dir[512], path[600];
+    snprintf(dir, sizeof dir, "%s/p=%s", root, p);
+    mkdir(dir, 0755);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    ops_schema flat;
+    ops_schema_init(&flat);
+    ff_error err;
+    ff_type str = string_type(), i64 = int_type(FF_PHYSICAL_INT64);
+    ops_schema_add(&flat, "p", &str, &err);
+    ops_schema_add(&flat, "v", &i64, &err);
+    int32_t all[] = {0, 1};
+    ff_schema *tree = NULL;
+    EXPECT_OK(ops_schema_tree(NULL, &flat, all, 2, &tree, &err), &err);
+    ff_writer *writer = NULL;
+    EXPECT_OK(ff_writer_open(path, tree, NULL, &writer, &err), &err);
+    ff_batch batch;
+    ff_batch_init(&batch, 2, &err);
+    const char **ps = calloc((size_t)count, sizeof *ps);
+    int64_t *vs = calloc((size_t)count, sizeof *vs);
+    for (int64_t idx = 0; idx < count; idx++) {
+        ps[idx] = p;
+        vs[idx] = first + idx;
+    }
+    make_strings(&batch.columns[0], ps, count);
+    make_i64(&batch.columns[1], vs, count);
+    batch.num_rows = count;
+    EXPECT_OK(ff_writer_write_batch(writer, &batch, &err), &err);
+    EXPECT_OK(ff_writer_close(writer, &err), &err);
+    ff_writer_free(writer);
+    ff_batch_free(&batch);
+    ff_schema_free(tree);
+    ops_schema_free(&flat);
+    free(ps);
+    free(vs);
+}
+
+static uint64_t inode_of(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+FF_TEST(api_delete_update_dedup_on_a_scratch_dataset) {
+    char root[] = "/tmp/ff_ops_test_XXXXXX";
+    if (!mkdtemp(root)) {
+        FF_FAIL_AT("mkdtemp failed");
+        return;
+    }
+    write_file(root, "a", "f1.parquet", 0, 100, ff_test_failures);
+    write_file(root, "a", "f2.parquet", 100, 100, ff_test_failures);
+    write_file(root, "b", "f1.parquet", 0, 50, ff_test_failures);
+    char untouched[600];
+    snprintf(untouched, sizeof untouched, "%s/p=b/f1.parquet", root);
+    uint64_t inode = inode_of(untouched);
+
+    ff_error err;
+    ff_ops_stats stats;
+    ff_delete_options del;
+    ff_delete_options_init(&del);
+    del.common.threads = 2;
+    del.where = "p = 'a' AND v >= 150";
+    del.common.dry_run = true;
+    EXPECT_OK(ff_dataset_delete(root, &del, &stats, &err), &err);
+    EXPECT_EQ_INT(stats.rows_deleted, 50);
+    EXPECT_EQ_INT(stats.transactions, 0);
+    del.common.dry_run = false;
+    EXPECT_OK(ff_dataset_delete(root, &del, &stats, &err), &err);
+    EXPECT_EQ_INT(stats.rows_deleted, 50);
+    EXPECT_EQ_INT(stats.files_rewritten, 1);
+    EXPECT_EQ_INT(stats.files_scanned, 2); /* p=b pruned by its directory */
+    EXPECT_EQ_INT(stats.transactions, 1);
+    EXPECT_EQ_INT(inode_of(untouched), inode);
+
+    /* Nothing matches: nothing is committed. */
+    del.where = "v < 0";
+    EXPECT_OK(ff_dataset_delete(root, &del, &stats, &err), &err);
+    EXPECT_EQ_INT(stats.rows_deleted, 0);
+    EXPECT_EQ_INT(stats.transactions, 0);
+
+    /* An update that moves rows to a new partition. */
+    ff_update_options upd;
+    ff_update_options_init(&upd);
+    ff_assignment set = {"p", "'c'"};
+    upd.assignments = &set;
+    upd.num_assignments = 1;
+    upd.where = "v % 10 = 0";
+    EXPECT_OK(ff_dataset_update(root, &upd, &stats, &err), &err);
+    EXPECT_EQ_INT(stats.rows_updated, 15 + 5);
+    EXPECT_EQ_INT(stats.rows_moved, 20);
+    char moved_dir[600];
+    snprintf(moved_dir, sizeof moved_dir, "%s/p=c", root);
+    struct stat st;
+    EXPECT_TRUE(stat(moved_dir, &st) == 0 && S_ISDIR(st.st_mode));
+
+    /* A type the column cannot hold is refused before anything is written. */
+    ff_assignment bad = {"v", "'text'"};
+    upd.assignments = &bad;
+    upd.where = NULL;
+    EXPECT_STATUS(ff_dataset_update(root, &upd, &stats, &err), FF_ERR_EXPR_TYPE);
+
+    /* Dedup on p keeps one row per partition: the largest v. */
+    ff_dedup_options dd;
+    ff_dedup_options_init(&dd);
+    const char *keys[] = {"p"};
+    dd.keys = keys;
+    dd.num_keys = 1;
+    dd.order_by = "v";
+    dd.keep_last = true;
+    EXPECT_OK(ff_dataset_dedup(root, &dd, &stats, &err), &err);
+    EXPECT_EQ_INT(stats.rows_removed, (135 - 1) + (45 - 1) + (20 - 1));
+
+    char command[700];
+    snprintf(command, sizeof command, "rm -rf '%s'", root);
+    EXPECT_TRUE(system(command) == 0);
+}
+
+FF_TEST_MAIN(FF_CASE(append_gathers_rows_with_nulls), FF_CASE(merge_replaces_selected_strings),
+             FF_CASE(keys_agree_across_drifted_types),
+             FF_CASE(partition_text_and_scalar_round_trip), FF_CASE(key_map_finds_what_it_holds),
+             FF_CASE(schema_union_widens_and_refuses),
+             FF_CASE(api_delete_update_dedup_on_a_scratch_dataset))
