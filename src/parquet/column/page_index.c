@@ -96,15 +96,17 @@ ff_status ff_page_index_add_page(ff_page_index_builder *builder, const ff_stats 
         return FF_OK;
     }
     ff_pq_bytes min, max;
-    bool min_exact, max_exact;
+    bool min_exact, max_exact, has_bounds;
     status = ff_stats_bounds(stats, truncate_len, &builder->scratch, &min, &min_exact, &max,
-                             &max_exact, err);
-    if (status == FF_OK) {
+                             &max_exact, &has_bounds, err);
+    if (status == FF_OK && !has_bounds)
+        builder->has_column_index = false;
+    if (status == FF_OK && has_bounds) {
         builder->min_offsets[page_idx] = (int64_t)builder->bounds.len;
         builder->min_lens[page_idx] = (int32_t)min.len;
         status = ff_buf_append(&builder->bounds, min.data, (size_t)min.len, err);
     }
-    if (status == FF_OK) {
+    if (status == FF_OK && has_bounds) {
         builder->max_offsets[page_idx] = (int64_t)builder->bounds.len;
         builder->max_lens[page_idx] = (int32_t)max.len;
         status = ff_buf_append(&builder->bounds, max.data, (size_t)max.len, err);
