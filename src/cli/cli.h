@@ -13,12 +13,20 @@ typedef struct ff_cli_command {
 } ff_cli_command;
 
 int ff_cli_version(int argc, char **argv);
+int ff_cli_schema(int argc, char **argv);
+int ff_cli_inspect(int argc, char **argv);
+int ff_cli_cat(int argc, char **argv);
+int ff_cli_fingerprint(int argc, char **argv);
 int ff_cli_recover(int argc, char **argv);
 int ff_cli_verify(int argc, char **argv);
 int ff_cli_backups(int argc, char **argv);
 
 #define FF_CLI_COMMAND_LIST(X)                                                                     \
     X("version", ff_cli_version, "print the version")                                              \
+    X("schema", ff_cli_schema, "print the Parquet schema of a file or dataset")                    \
+    X("inspect", ff_cli_inspect, "files, partitions, rows, bytes, statistics, small files")        \
+    X("cat", ff_cli_cat, "print rows as a table, CSV or canonical JSON lines")                     \
+    X("fingerprint", ff_cli_fingerprint, "order-independent content fingerprint")                  \
     X("recover", ff_cli_recover, "finish or undo what a crash left behind")                        \
     X("verify", ff_cli_verify, "check a dataset's structure and tool state")                       \
     X("backups", ff_cli_backups, "list, restore, drop or prune backups")

@@ -35,6 +35,7 @@ static inline size_t ff_cursor_offset(const ff_cursor *cur) {
 /* Hands out the next n bytes (borrowed from the cursor's buffer) and advances. */
 static inline ff_status ff_cursor_take(ff_cursor *cur, size_t n, const uint8_t **out,
                                        ff_error *err) {
+    *out = NULL; /* also on failure, so optimising compilers see it is never left unset */
     if (n > ff_cursor_remaining(cur))
         return ff_error_set(err, FF_ERR_CORRUPT,
                             "need %zu bytes at offset %zu but only %zu remain", n,
@@ -50,6 +51,7 @@ static inline ff_status ff_cursor_skip(ff_cursor *cur, size_t n, ff_error *err) 
 }
 
 static inline ff_status ff_cursor_u8(ff_cursor *cur, uint8_t *out, ff_error *err) {
+    *out = 0;
     if (cur->pos >= cur->end)
         return ff_error_set(err, FF_ERR_CORRUPT, "unexpected end of data at offset %zu",
                             ff_cursor_offset(cur));
@@ -60,16 +62,14 @@ static inline ff_status ff_cursor_u8(ff_cursor *cur, uint8_t *out, ff_error *err
 static inline ff_status ff_cursor_le32(ff_cursor *cur, uint32_t *out, ff_error *err) {
     const uint8_t *p;
     ff_status status = ff_cursor_take(cur, 4, &p, err);
-    if (status == FF_OK)
-        *out = ff_load_le32(p);
+    *out = status == FF_OK ? ff_load_le32(p) : 0;
     return status;
 }
 
 static inline ff_status ff_cursor_le64(ff_cursor *cur, uint64_t *out, ff_error *err) {
     const uint8_t *p;
     ff_status status = ff_cursor_take(cur, 8, &p, err);
-    if (status == FF_OK)
-        *out = ff_load_le64(p);
+    *out = status == FF_OK ? ff_load_le64(p) : 0;
     return status;
 }
 
