@@ -95,10 +95,32 @@ static bool make_parent_dirs(const char *path) {
     return true;
 }
 
-/* True when `inner` is `outer` or lies below it (both resolved through realpath). */
+/* Resolves `path`, which need not exist yet: its longest existing ancestor through
+ * realpath, then the missing components appended as given. False when nothing resolves. */
+static bool resolve_future_path(const char *path, char *out) {
+    char head[PATH_MAX];
+    if (strlen(path) >= sizeof head)
+        return false;
+    strcpy(head, path);
+    const char *tail = "";
+    char *slash = NULL;
+    while (!realpath(head, out)) {
+        slash = strrchr(head, '/');
+        if (!slash || slash == head)
+            return false;
+        *slash = '\0';
+        tail = path + (slash - head);
+    }
+    if (strlen(out) + strlen(tail) >= PATH_MAX)
+        return false;
+    strcat(out, tail);
+    return true;
+}
+
+/* True when `inner` (which may not exist yet) is `outer` or lies below it. */
 static bool path_is_within(const char *inner, const char *outer) {
     char inner_real[PATH_MAX], outer_real[PATH_MAX];
-    if (!realpath(outer, outer_real) || !realpath(inner, inner_real))
+    if (!realpath(outer, outer_real) || !resolve_future_path(inner, inner_real))
         return false;
     size_t len = strlen(outer_real);
     return strncmp(inner_real, outer_real, len) == 0 &&
@@ -189,7 +211,7 @@ int ff_cli_copy(int argc, char **argv) {
         }
     }
     if (num_positional != 2) {
-        fputs(copy_usage, stderr);
+        ff_cli_error("usage: fluxforge copy SRC DST [options] (see fluxforge copy --help)");
         free(bloom_columns);
         return FF_EXIT_USAGE;
     }
@@ -213,14 +235,15 @@ int ff_cli_copy(int argc, char **argv) {
             exit_code = FF_EXIT_USAGE;
             goto done;
         }
-        if (mkdir(dst, 0755) != 0 && errno != EEXIST) {
-            ff_cli_error("%s: cannot create directory: %s", dst, strerror(errno));
-            exit_code = FF_EXIT_FAILED;
-            goto done;
-        }
+        /* Checked before anything is created: a refused copy leaves no trace in the source. */
         if (path_is_within(dst, src)) {
             ff_cli_error("%s: the destination lies inside the source dataset %s", dst, src);
             exit_code = FF_EXIT_USAGE;
+            goto done;
+        }
+        if (mkdir(dst, 0755) != 0 && errno != EEXIST) {
+            ff_cli_error("%s: cannot create directory: %s", dst, strerror(errno));
+            exit_code = FF_EXIT_FAILED;
             goto done;
         }
     }
