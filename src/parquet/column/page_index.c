@@ -49,9 +49,7 @@ static ff_status page_index_reserve(ff_page_index_builder *builder, ff_error *er
     if (builder->cap > INT32_MAX / 2)
         return ff_error_set(err, FF_ERR_LIMIT, "too many pages in one column chunk");
     int32_t new_cap = builder->cap ? builder->cap * 2 : 16;
-    ff_status status = FF_OK;
-    if (status == FF_OK)
-        status = grow_array((void **)&builder->null_pages, new_cap, sizeof(bool), err);
+    ff_status status = grow_array((void **)&builder->null_pages, new_cap, sizeof(bool), err);
     if (status == FF_OK)
         status = grow_array((void **)&builder->null_counts, new_cap, sizeof(int64_t), err);
     if (status == FF_OK)
