@@ -923,14 +923,12 @@ static bool partition_may_match(ops_engine *engine, const ff_dataset_file *file,
         return true;
     for (int32_t idx = 0; idx < engine->sh->global.num_fields; idx++)
         ff_column_facts_init(&facts[idx]);
-    int64_t scratch = 0;
     for (size_t col = 0; col < engine->sh->discovery->num_partition_columns; col++) {
         int32_t g = engine->sh->partition_fields[col];
         if (g < 0)
             continue;
         ff_scalar scalar;
-        if (ops_partition_scalar(&engine->sh->global.fields[g].type, &file->values[col], &scalar,
-                                 &scratch)) {
+        if (ops_partition_scalar(&engine->sh->global.fields[g].type, &file->values[col], &scalar)) {
             facts[g].is_exact = true;
             facts[g].value = scalar;
         }
