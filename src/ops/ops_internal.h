@@ -163,6 +163,12 @@ typedef struct ops_step {
     /* Optional: may a row group with these facts (one per eval field) hold affected rows? */
     bool (*row_group_may_match)(void *user, ops_file *file, const ff_column_facts *facts,
                                 int64_t num_rows);
+    /* Optional: does the step remove every row of a row group with these facts (a delete whose
+     * predicate is always true there)? Such row groups are neither read nor written; the step
+     * counts them in drop_row_group. */
+    bool (*row_group_drops_all)(void *user, ops_file *file, const ff_column_facts *facts,
+                                int64_t num_rows);
+    void (*drop_row_group)(void *user, ops_engine *engine, ops_file *file, int64_t num_rows);
     /* Counts affected rows of a batch holding the probe columns (others empty). */
     ff_status (*count)(void *user, ops_engine *engine, ops_file *file, int32_t row_group_idx,
                        int64_t first_row, const ff_batch *batch, int64_t *num_affected,

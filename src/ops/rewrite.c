@@ -712,6 +712,13 @@ static ff_status scan_file(ops_engine *engine, ops_file *file, int64_t *affected
                 first_row += rows;
                 continue;
             }
+            if (step->row_group_drops_all &&
+                step->row_group_drops_all(engine->sh->cfg.user, file, facts, rows)) {
+                affected[rg] = -1; /* all of it, known without reading */
+                *total += rows;
+                first_row += rows;
+                continue;
+            }
         }
         if (rows > 0) {
             if (engine->probe_batch.columns == NULL)
@@ -755,6 +762,11 @@ static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t 
         int64_t rows = ff_reader_row_group_num_rows(file->reader, rg);
         if (rows <= 0)
             continue;
+        if (affected[rg] < 0) {
+            step->drop_row_group(engine->sh->cfg.user, engine, file, rows);
+            first_row += rows;
+            continue;
+        }
         FF_FORWARD_IF_ERROR(
             ff_reader_read_row_group(file->reader, rg, NULL, -1, &engine->full_batch, err));
         FF_FORWARD_IF_ERROR(build_view(engine, file, &engine->full_batch, NULL, 0, rows, err));
