@@ -9,7 +9,9 @@
  * streamed row group by row group: row groups without affected rows pass through, the others
  * go through the step's transform, which emits rows to the file's own directory or to
  * others. Outputs are staged through ff_txn_add_file; the source file is removed in the same
- * transaction. Groups of partitions commit as separate transactions.
+ * transaction. Groups of partitions commit as separate transactions. Directories are handed to
+ * one worker per core (rewrite.c), so the steps keep their scratch in per-file state and count
+ * into ops_file.stats, never into shared fields.
  *
  * Nested columns are not rewritten: a file that holds affected rows and a nested column is
  * refused (FF_ERR_UNSUPPORTED) before anything is written. */

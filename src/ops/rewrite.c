@@ -8,8 +8,16 @@
  * until a row group is known to hold affected rows. A file with no affected row is closed
  * without having been written: it stays byte for byte as it was, inode included.
  *
- * Memory: one row group of the source plus the writers' buffered row group, per file; the
- * writers of a file are closed before the next file is opened. Partitions commit in groups
+ * Work is split by partition directory: one worker per core takes directories in path order,
+ * each with its own reader, scratch and writers, so files of different directories are
+ * rewritten at the same time; the transaction, the set of touched directories and the first
+ * error are shared under a mutex, and each worker's counts are folded into the caller's when
+ * the group's workers are joined. The rewritten files of one directory share their outputs
+ * (one per schema and metadata), so a partition becomes one new file and one fsync, not one
+ * per source file.
+ *
+ * Memory: per worker, one row group of the source plus its outputs' buffered row group; a
+ * worker closes its outputs before it takes the next directory. Partitions commit in groups
  * (ff_ops_options.partitions_per_commit), each group one transaction validated by row counts
  * (rows in - rows removed + rows added == rows out). */
 #include "ops/ops_internal.h"
