@@ -150,8 +150,9 @@ typedef struct ops_file {
     /* Eval columns the scan reads (room for every eval field). */
     int32_t num_probe;
     int32_t *probe;
-    void *step_state;    /* the step's per-file data */
-    ff_ops_stats *stats; /* where the step counts (its worker's statistics) */
+    int32_t row_group_idx; /* the row group the pruning hooks are asked about */
+    void *step_state;      /* the step's per-file data */
+    ff_ops_stats *stats;   /* where the step counts (its worker's statistics) */
 } ops_file;
 
 typedef struct ops_step {

@@ -713,6 +713,7 @@ static ff_status scan_file(ops_engine *engine, ops_file *file, int64_t *affected
     for (int32_t rg = 0; rg < num_rg; rg++) {
         int64_t rows = ff_reader_row_group_num_rows(file->reader, rg);
         affected[rg] = 0;
+        file->row_group_idx = rg;
         if (rows > 0 && step->row_group_may_match) {
             FF_CHECK_GOTO(status, row_group_facts(file, rg, rows, facts, err), cleanup);
             if (!step->row_group_may_match(engine->sh->cfg.user, file, facts, rows)) {

@@ -12,6 +12,7 @@
 #include "ops/ops_internal.h"
 
 #include "util/check.h"
+#include "parquet/file/file_reader.h"
 #include "util/fileio.h"
 
 #include <stdio.h>
@@ -382,6 +383,37 @@ static void free_ranges(upsert_ctx *ctx) {
     free(ctx->ranges);
 }
 
+/* Does the chunk's bloom filter (when the writer stored one) admit any input value in the
+ * statistics' range, starting at index first? A filter can only say "certainly absent". */
+static bool bloom_may_contain(const key_values *kv, ops_file *file, int32_t column_idx,
+                              const ff_type *type, const ff_column_facts *facts, int64_t first) {
+    ff_bloom_filter filter;
+    bool present = false;
+    ff_error err;
+    ff_error_clear(&err);
+    if (ff_reader_read_bloom_filter(file->reader, file->row_group_idx, column_idx, &filter,
+                                    &present, &err) != FF_OK ||
+        !present)
+        return true;
+    const string_key *keys = (const string_key *)(const void *)kv->bytes;
+    for (int64_t idx = first; idx < kv->count; idx++) {
+        if (kv->ints) {
+            if (kv->ints[idx] > facts->max.i64)
+                break;
+            if (type->physical == FF_PHYSICAL_INT32) {
+                int32_t v = (int32_t)kv->ints[idx];
+                if (ff_bloom_filter_might_contain_value(&filter, &v, sizeof v))
+                    return true;
+            } else if (ff_bloom_filter_might_contain_value(&filter, &kv->ints[idx], 8)) {
+                return true;
+            }
+        } else if (ff_bloom_filter_might_contain_value(&filter, keys[idx].bytes, keys[idx].len)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Can an input key of this partition fall into a row group with these facts? Each key column
  * whose statistics exclude every input value of the partition rules the row group out. */
 static bool upsert_row_group_may_match(void *user, ops_file *file, const ff_column_facts *facts,
@@ -405,6 +437,7 @@ static bool upsert_row_group_may_match(void *user, ops_file *file, const ff_colu
             continue;
         const ff_type *type = &file->eval.fields[eval_idx].type;
         bool any = false;
+        int64_t first = 0; /* the first input value >= the row group's min */
         if (kv->ints && key_is_int(type)) {
             /* First value >= min, then is it <= max? */
             int64_t lo = 0, hi = kv->count;
@@ -416,6 +449,7 @@ static bool upsert_row_group_may_match(void *user, ops_file *file, const ff_colu
                     hi = mid;
             }
             any = lo < kv->count && kv->ints[lo] <= f->max.i64;
+            first = lo;
         } else if (kv->bytes && key_is_string(type)) {
             const string_key *keys = (const string_key *)(const void *)kv->bytes;
             int64_t lo = 0, hi = kv->count;
@@ -433,10 +467,13 @@ static bool upsert_row_group_may_match(void *user, ops_file *file, const ff_colu
                       (!f->is_max_exact && key->len >= f->max.len &&
                        !memcmp(key->bytes, f->max.bytes, f->max.len));
             }
+            first = lo;
         } else {
             continue;
         }
         if (!any)
+            return false;
+        if (!bloom_may_contain(kv, file, eval_idx, type, f, first))
             return false;
     }
     return true;

@@ -255,8 +255,8 @@ FF_TEST(schema_union_widens_and_refuses) {
 /* ---- The library API on a scratch dataset ----------------------------------------------- */
 
 /* Writes ROOT/p=<p>/<name> with columns p (string) and v (int64) = first..first+count-1. */
-static void write_file(const char *root, const char *p, const char *name, int64_t first,
-                       int64_t count, int *ff_test_failures) {
+static void write_file_step(const char *root, const char *p, const char *name, int64_t first,
+                            int64_t count, int64_t step, bool with_bloom, int *ff_test_failures) {
     char dir[512], path[600];
     snprintf(dir, sizeof dir, "%s/p=%s", root, p);
     mkdir(dir, 0755);
@@ -271,14 +271,21 @@ static void write_file(const char *root, const char *p, const char *name, int64_
     ff_schema *tree = NULL;
     EXPECT_OK(ops_schema_tree(NULL, &flat, all, 2, &tree, &err), &err);
     ff_writer *writer = NULL;
-    EXPECT_OK(ff_writer_open(path, tree, NULL, &writer, &err), &err);
+    ff_writer_options wopts;
+    ff_writer_options_init(&wopts);
+    const char *bloom_columns[] = {"v"};
+    if (with_bloom) {
+        wopts.bloom_filter_columns = bloom_columns;
+        wopts.num_bloom_filter_columns = 1;
+    }
+    EXPECT_OK(ff_writer_open(path, tree, &wopts, &writer, &err), &err);
     ff_batch batch;
     ff_batch_init(&batch, 2, &err);
     const char **ps = calloc((size_t)count, sizeof *ps);
     int64_t *vs = calloc((size_t)count, sizeof *vs);
     for (int64_t idx = 0; idx < count; idx++) {
         ps[idx] = p;
-        vs[idx] = first + idx;
+        vs[idx] = first + idx * step;
     }
     make_strings(&batch.columns[0], ps, count);
     make_i64(&batch.columns[1], vs, count);
@@ -291,6 +298,11 @@ static void write_file(const char *root, const char *p, const char *name, int64_
     ops_schema_free(&flat);
     free(ps);
     free(vs);
+}
+
+static void write_file(const char *root, const char *p, const char *name, int64_t first,
+                       int64_t count, int *ff_test_failures) {
+    write_file_step(root, p, name, first, count, 1, false, ff_test_failures);
 }
 
 static uint64_t inode_of(const char *path) {
@@ -372,8 +384,51 @@ FF_TEST(api_delete_update_dedup_on_a_scratch_dataset) {
     EXPECT_TRUE(system(command) == 0);
 }
 
+FF_TEST(upsert_skips_row_groups_by_statistics_and_bloom_filters) {
+    char root[] = "/tmp/ff_ops_test_XXXXXX";
+    if (!mkdtemp(root)) {
+        FF_FAIL_AT("mkdtemp failed");
+        return;
+    }
+    char ds[600], input_dir[600];
+    snprintf(ds, sizeof ds, "%s/ds", root);
+    snprintf(input_dir, sizeof input_dir, "%s/in", root);
+    mkdir(ds, 0755);
+    mkdir(input_dir, 0755);
+    /* Even values 0..198 with a bloom filter on v; the input holds odd values inside that
+     * range (only the bloom filter can rule them out) and one value beyond it. */
+    write_file_step(ds, "a", "f.parquet", 0, 100, 2, true, ff_test_failures);
+    write_file_step(input_dir, "a", "odd.parquet", 51, 2, 2, false, ff_test_failures);
+    char input[700];
+    snprintf(input, sizeof input, "%s/p=a/odd.parquet", input_dir);
+    ff_upsert_options up;
+    ff_upsert_options_init(&up);
+    const char *keys[] = {"v"};
+    up.keys = keys;
+    up.num_keys = 1;
+    up.from_path = input;
+    ff_ops_stats stats;
+    ff_error err;
+    up.common.dry_run = true;
+    EXPECT_OK(ff_dataset_upsert(ds, &up, &stats, &err), &err);
+    EXPECT_EQ_INT(stats.rows_inserted, 2);
+    EXPECT_EQ_INT(stats.row_groups_skipped, 1);
+    EXPECT_EQ_INT(stats.files_rewritten, 0);
+    /* An even value is a match (unchanged: the input has no other column). */
+    write_file_step(input_dir, "a", "even.parquet", 50, 1, 2, false, ff_test_failures);
+    snprintf(input, sizeof input, "%s/p=a/even.parquet", input_dir);
+    up.from_path = input;
+    EXPECT_OK(ff_dataset_upsert(ds, &up, &stats, &err), &err);
+    EXPECT_EQ_INT(stats.rows_unchanged, 1);
+    EXPECT_EQ_INT(stats.row_groups_skipped, 0);
+    char command[700];
+    snprintf(command, sizeof command, "rm -rf '%s'", root);
+    EXPECT_TRUE(system(command) == 0);
+}
+
 FF_TEST_MAIN(FF_CASE(append_gathers_rows_with_nulls), FF_CASE(merge_replaces_selected_strings),
              FF_CASE(keys_agree_across_drifted_types),
              FF_CASE(partition_text_and_scalar_round_trip), FF_CASE(key_map_finds_what_it_holds),
              FF_CASE(schema_union_widens_and_refuses),
-             FF_CASE(api_delete_update_dedup_on_a_scratch_dataset))
+             FF_CASE(api_delete_update_dedup_on_a_scratch_dataset),
+             FF_CASE(upsert_skips_row_groups_by_statistics_and_bloom_filters))
