@@ -381,9 +381,10 @@ static ff_status out_find(ops_engine *engine, ops_outs *outs, const char *dir,
     ff_writer_options_init(&wopts);
     wopts.compression = engine->sh->opts->compression;
     wopts.compression_level = engine->sh->opts->compression_level;
-    /* Bounded memory: a writer buffers one row group; DuckDB's default row count. */
+    /* Bounded memory: a writer buffers one row group, so row groups are cut at 64Ki rows (about
+     * 15 MB of buffered pages for a dozen columns per worker) or 32 MiB of encoded data. */
     wopts.row_group_bytes = 32ll << 20;
-    wopts.row_group_rows = 122880;
+    wopts.row_group_rows = 65536;
     ff_key_value *kvs = NULL;
     ff_status status = FF_OK;
     if (source) {
