@@ -7,6 +7,7 @@
  * of rows and keeps that layout, so memory stays bounded however many rows follow. */
 #include "cli/cli.h"
 #include "cli/cli_common.h"
+#include "cli/cli_where.h"
 
 #include "parquet/file/row_text.h"
 #include "parquet/schema/schema.h"
@@ -39,6 +40,8 @@ typedef struct cat_state {
     int *widths;
     ff_text_sink out;  /* jsonl / csv output, flushed in chunks */
     ff_text_sink cell; /* one field in display mode */
+    ff_text_sink skip; /* rows the predicate rejects: walked past, not printed */
+    cli_where *where;  /* NULL without --where / --partition */
 } cat_state;
 
 /* Display width of UTF-8 text: code points, not bytes. */
@@ -229,7 +232,15 @@ static ff_status choose_fields(cat_state *st, const ff_schema *schema, const cha
     return FF_OK;
 }
 
-static ff_status cat_file(cat_state *st, const char *path, ff_error *err) {
+/* Walks past the current row without printing it (nested columns need the cursor to consume
+ * their levels in order). */
+static ff_status skip_row(cat_state *st, ff_row_cursor *cursor, ff_error *err) {
+    ff_status status = ff_row_cursor_render_row(cursor, &st->skip, err);
+    ff_text_sink_reset(&st->skip);
+    return status;
+}
+
+static ff_status cat_file(cat_state *st, size_t file_idx, const char *path, ff_error *err) {
     ff_reader *reader = NULL;
     ff_row_cursor cursor;
     ff_batch batch = {0};
@@ -246,7 +257,12 @@ static ff_status cat_file(cat_state *st, const char *path, ff_error *err) {
     status = ff_row_cursor_init(&cursor, schema, fields, num_fields, err);
     if (status != FF_OK)
         goto cleanup;
-    if (!st->header_done && st->format != FORMAT_JSONL) {
+    if (st->where) {
+        status = cli_where_begin_file(st->where, file_idx, reader, err);
+        if (status != FF_OK)
+            goto cleanup;
+    }
+    if (!st->field_names && st->format != FORMAT_JSONL) {
         st->num_fields = num_fields;
         st->field_names = calloc((size_t)num_fields + 1, sizeof(char *));
         st->widths = calloc((size_t)num_fields + 1, sizeof(int));
@@ -286,6 +302,15 @@ static ff_status cat_file(cat_state *st, const char *path, ff_error *err) {
     for (int32_t rg_idx = 0; rg_idx < ff_reader_num_row_groups(reader); rg_idx++) {
         if (st->limit >= 0 && st->printed >= st->limit)
             break;
+        cli_rg_plan plan = CLI_RG_ALL;
+        if (st->where) {
+            status = cli_where_row_group(st->where, rg_idx, &plan, err);
+            if (status != FF_OK)
+                goto cleanup;
+            if (plan == CLI_RG_SKIP)
+                continue;
+        }
+        const ff_selection *sel = plan == CLI_RG_SOME ? cli_where_selection(st->where) : NULL;
         status = ff_reader_read_row_group(reader, rg_idx, cursor.leaf_columns,
                                           cursor.num_leaf_columns, &batch, err);
         if (status != FF_OK)
@@ -293,15 +318,19 @@ static ff_status cat_file(cat_state *st, const char *path, ff_error *err) {
         status = ff_row_cursor_bind(&cursor, &batch, err);
         if (status != FF_OK)
             goto cleanup;
+        int64_t sel_idx = 0;
         for (int64_t row_idx = 0; row_idx < batch.num_rows; row_idx++) {
             if (st->limit >= 0 && st->printed >= st->limit)
                 break;
-            status = emit_row(st, &cursor, err);
+            bool is_selected = !sel || (sel_idx < sel->num_rows && sel->rows[sel_idx] == row_idx);
+            if (sel && is_selected)
+                sel_idx++;
+            status = is_selected ? emit_row(st, &cursor, err) : skip_row(st, &cursor, err);
             if (status != FF_OK) {
                 ff_error_prefix(err, "%s: row group %d", path, rg_idx);
                 goto cleanup;
             }
-            st->printed++;
+            st->printed += is_selected;
         }
     }
 cleanup:
@@ -313,23 +342,49 @@ cleanup:
 }
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: fluxforge cat PATH [--columns a,b] [--limit N] "
-                 "[--format table|csv|jsonl]\n");
+    fprintf(out, "usage: fluxforge cat PATH [--where EXPR] [--partition K=V]... [--explain]\n"
+                 "                     [--columns a,b] [--limit N] [--format table|csv|jsonl]\n");
 }
 
-int ff_cli_cat(int argc, char **argv) {
+/* --explain: the typed predicate and what pruning skipped, on stderr so that stdout stays
+ * the rows. */
+static void print_explain(const cli_where *where) {
+    const cli_where_counts *counts = cli_where_get_counts(where);
+    fprintf(stderr, "explain: where %s\n", cli_where_explain(where));
+    fprintf(stderr,
+            "explain: partitions: %lld, skipped by partition values: %lld\n"
+            "explain: files: %lld, skipped by partition values: %lld\n"
+            "explain: row groups: %lld, skipped by statistics: %lld, all rows match: %lld, "
+            "evaluated: %lld\n"
+            "explain: rows evaluated: %lld, rows matched: %lld\n",
+            (long long)counts->partitions, (long long)counts->partitions_skipped,
+            (long long)counts->files, (long long)counts->files_skipped,
+            (long long)counts->row_groups, (long long)counts->row_groups_skipped_stats,
+            (long long)counts->row_groups_all_true, (long long)counts->row_groups_evaluated,
+            (long long)counts->rows_evaluated, (long long)counts->rows_matched);
+}
+
+/* The command itself; `partitions` has room for every argument. */
+static int cat_run(int argc, char **argv, char **partitions) {
     cat_state st;
     memset(&st, 0, sizeof st);
     st.limit = -1;
     st.format = FORMAT_TABLE;
     const char *path = NULL;
     const char *columns = NULL;
+    const char *where_text = NULL;
+    bool explain = false;
+    size_t num_partitions = 0;
     for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
         const char *arg = argv[arg_idx];
         const char *value = NULL;
-        const char *names[] = {"--columns", "--limit", "--format"};
+        const char *names[] = {"--columns", "--limit", "--format", "--where", "--partition"};
         int option = -1;
-        for (int name_idx = 0; name_idx < 3; name_idx++) {
+        if (!strcmp(arg, "--explain")) {
+            explain = true;
+            continue;
+        }
+        for (int name_idx = 0; name_idx < 5; name_idx++) {
             size_t name_len = strlen(names[name_idx]);
             if (!strncmp(arg, names[name_idx], name_len) &&
                 (arg[name_len] == '\0' || arg[name_len] == '=')) {
@@ -360,6 +415,14 @@ int ff_cli_cat(int argc, char **argv) {
         }
         if (option == 0) {
             columns = value;
+        } else if (option == 3) {
+            if (where_text) {
+                ff_cli_error("cat: --where given twice (combine the predicates with AND)");
+                return FF_EXIT_USAGE;
+            }
+            where_text = value;
+        } else if (option == 4) {
+            partitions[num_partitions++] = (char *)value;
         } else if (option == 1) {
             if (!ff_cli_parse_count(value, &st.limit)) {
                 ff_cli_error("cat: --limit needs a non-negative number, not '%s'", value);
@@ -403,13 +466,19 @@ int ff_cli_cat(int argc, char **argv) {
     ff_error_clear(&err);
     ff_text_sink_init(&st.out, FF_SINK_BUFFER, &err);
     ff_text_sink_init(&st.cell, FF_SINK_BUFFER, &err);
+    ff_text_sink_init(&st.skip, FF_SINK_DISCARD, &err);
     st.cell.bare_strings = true;
     ff_buf_init(&st.cells, 0);
     int exit_code = FF_EXIT_OK;
-    for (size_t file_idx = 0; file_idx < files.count; file_idx++) {
+    if ((where_text || num_partitions || explain) &&
+        cli_where_open(where_text, partitions, num_partitions, &files, &st.where, &err) != FF_OK)
+        exit_code = FF_EXIT_USAGE;
+    for (size_t file_idx = 0; exit_code == FF_EXIT_OK && file_idx < files.count; file_idx++) {
         if (st.limit >= 0 && st.printed >= st.limit)
             break;
-        if (cat_file(&st, files.paths[file_idx], &err) != FF_OK) {
+        if (st.where && !cli_where_file_may_match(st.where, file_idx))
+            continue;
+        if (cat_file(&st, file_idx, files.paths[file_idx], &err) != FF_OK) {
             exit_code = FF_EXIT_USAGE;
             break;
         }
@@ -420,6 +489,10 @@ int ff_cli_cat(int argc, char **argv) {
     fflush(stdout);
     if (exit_code != FF_EXIT_OK)
         ff_cli_error("%s", err.message);
+    else if (explain)
+        print_explain(st.where);
+    cli_where_free(st.where);
+    ff_text_sink_free(&st.skip);
     for (int32_t field_pos = 0; st.field_names && field_pos < st.num_fields; field_pos++)
         free(st.field_names[field_pos]);
     free(st.field_names);
@@ -430,5 +503,16 @@ int ff_cli_cat(int argc, char **argv) {
     ff_text_sink_free(&st.out);
     ff_text_sink_free(&st.cell);
     ff_cli_files_free(&files);
+    return exit_code;
+}
+
+int ff_cli_cat(int argc, char **argv) {
+    char **partitions = calloc((size_t)argc + 1, sizeof(char *));
+    if (!partitions) {
+        ff_cli_error("out of memory");
+        return FF_EXIT_USAGE;
+    }
+    int exit_code = cat_run(argc, argv, partitions);
+    free(partitions);
     return exit_code;
 }

@@ -1,0 +1,48 @@
+// Builds a Hive-partitioned dataset with DuckDB and writes what DuckDB selects for each
+// predicate, for tests/scripts/test_cat_where.sh.
+//
+// usage: node cat_where.mjs ROOT PREDICATES.txt OUT_DIR
+//   ROOT/product_id=<P>/date=<D>/part-0.parquet: 3 products x 3 dates, 5000 rows each in
+//   row groups of 2048 rows, `time` rising through each file so that a time range skips row
+//   groups. Columns product_id, date, time, trade_id, price, size, side (some NULL),
+//   spread (some NULL). Partition columns are stored in the files too (DESIGN.md §1).
+//   OUT_DIR/<n>.txt: "trade_id,side" of the rows predicate n (line n of PREDICATES.txt)
+//   selects, side empty for NULL, sorted.
+import { DuckDBInstance } from '@duckdb/node-api';
+import fs from 'node:fs';
+
+const [root, predicatesPath, outDir] = process.argv.slice(2);
+const instance = await DuckDBInstance.create(':memory:');
+const con = await instance.connect();
+
+const products = ['BTC-USD', 'ETH-USD', 'SOL-USD'];
+const dates = ['2025-11-25', '2025-11-26', '2025-11-27'];
+const rows = 5000;
+let first = 0;
+for (const product of products) {
+  for (const date of dates) {
+    const dir = `${root}/product_id=${product}/date=${date}`;
+    fs.mkdirSync(dir, { recursive: true });
+    await con.run(`COPY (
+      SELECT '${product}' AS product_id, DATE '${date}' AS date,
+             TIMESTAMP '${date} 00:00:00' + INTERVAL (i * 10) SECOND AS time,
+             (${first} + i)::BIGINT AS trade_id,
+             (100 + (i % 97) * 1.25)::DOUBLE AS price, (i % 7 + 1)::INTEGER AS size,
+             CASE i % 4 WHEN 0 THEN 'buy' WHEN 1 THEN 'offer' WHEN 2 THEN 'ask' ELSE NULL END AS side,
+             CASE WHEN i % 5 = 0 THEN NULL ELSE (i % 10) / 10.0 END::DOUBLE AS spread
+      FROM range(${rows}) t(i) ORDER BY i)
+      TO '${dir}/part-0.parquet' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
+    first += rows;
+  }
+}
+
+const predicates = fs.readFileSync(predicatesPath, 'utf8').split('\n').filter((l) => l.trim());
+fs.mkdirSync(outDir, { recursive: true });
+for (let n = 0; n < predicates.length; n++) {
+  const reader = await con.runAndReadAll(
+    `SELECT trade_id::VARCHAR || ',' || coalesce(side, '') AS line
+     FROM read_parquet('${root}/*/*/*.parquet', hive_partitioning = false)
+     WHERE ${predicates[n]}`);
+  const lines = reader.getRows().map((r) => String(r[0])).sort();
+  fs.writeFileSync(`${outDir}/${n}.txt`, lines.map((l) => l + '\n').join(''));
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# `cat --where/--partition/--explain` against DuckDB: for each predicate, the rows cat prints
+# (as "trade_id,side" CSV lines, sorted) equal what DuckDB's SELECT ... WHERE returns on the
+# same partitioned dataset (tests/interop/cat_where.mjs); every output format prints the same
+# rows; --explain shows partitions skipped by their directory values and row groups skipped
+# by statistics; bad expressions exit 2 naming the position. Skipped (exit 0 with a note)
+# when node or the pinned packages are not installed.
+set -euo pipefail
+interop="$FF_SOURCE_DIR/tests/interop"
+if ! command -v node >/dev/null || [ ! -d "$interop/node_modules/@duckdb/node-api" ]; then
+    echo "skipped: node or tests/interop/node_modules missing (run npm ci there)"
+    exit 0
+fi
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+ff() { "$FF_CLI" "$@"; }
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+ds="$scratch/ds"
+# One predicate per line; the same text goes to DuckDB and to fluxforge.
+cat >"$scratch/predicates.txt" <<'PREDICATES'
+product_id = 'BTC-USD' AND date >= '2025-11-26'
+spread IS NULL
+spread IS NOT NULL AND price > 150
+side IN ('offer', 'ask')
+side IS NULL OR trade_id % 5 = 0
+NOT (side = 'buy')
+time BETWEEN TIMESTAMP '2025-11-26 01:00:00' AND TIMESTAMP '2025-11-26 02:00:00'
+price * size > 700
+coalesce(side, 'none') = 'none' AND date = DATE '2025-11-25'
+date = DATE '2025-11-25' OR product_id LIKE 'E%'
+lower(side) <> 'buy' AND spread < 0.7
+trade_id BETWEEN 100 AND 20000 AND date <> '2025-11-27'
+CASE WHEN side = 'buy' THEN price ELSE -price END > 120
+product_id = 'DOGE-USD'
+spread IS DISTINCT FROM 0.5 AND product_id <> 'ETH-USD' AND hour(time) = 3
+PREDICATES
+(cd "$interop" && node cat_where.mjs "$ds" "$scratch/predicates.txt" "$scratch/expected")
+
+n=0
+while IFS= read -r predicate; do
+    ff cat "$ds" --where "$predicate" --columns trade_id,side --format csv >"$scratch/out.csv" ||
+        fail "cat --where \"$predicate\" exited $?"
+    tail -n +2 "$scratch/out.csv" | LC_ALL=C sort >"$scratch/got.txt"
+    LC_ALL=C sort "$scratch/expected/$n.txt" >"$scratch/want.txt"
+    if ! cmp -s "$scratch/got.txt" "$scratch/want.txt"; then
+        diff "$scratch/got.txt" "$scratch/want.txt" | head -5 >&2
+        fail "predicate $n ($predicate): $(wc -l <"$scratch/got.txt") rows, DuckDB $(wc -l <"$scratch/want.txt")"
+    fi
+    n=$((n + 1))
+done <"$scratch/predicates.txt"
+[ "$n" -ge 12 ] || fail "only $n predicates ran"
+echo "ok: $n predicates match DuckDB"
+
+# Every format prints only the matching rows.
+where="side = 'ask' AND size > 5"
+want=$(ff cat "$ds" --where "$where" --format csv | tail -n +2 | wc -l)
+[ "$want" -gt 0 ] || fail "no rows for the format check"
+[ "$(ff cat "$ds" --where "$where" --format jsonl | wc -l)" = "$want" ] || fail "jsonl row count"
+[ "$(ff cat "$ds" --where "$where" --format table | tail -n +3 | wc -l)" = "$want" ] ||
+    fail "table row count"
+[ "$(ff cat "$ds" --where "$where" --format jsonl --limit 3 | wc -l)" = 3 ] || fail "--limit"
+# The same filter on a single file.
+file="$ds/product_id=SOL-USD/date=2025-11-26/part-0.parquet"
+[ "$(ff cat "$file" --where "$where" --format jsonl | wc -l)" = \
+    "$(ff cat "$ds" --where "$where" --partition product_id=SOL-USD --partition date=2025-11-26 \
+        --format jsonl | wc -l)" ] || fail "single file and --partition disagree"
+
+# --explain: partition values skip every other partition; statistics skip row groups.
+ff cat "$ds" --where "product_id = 'BTC-USD' AND date >= '2025-11-26'" --explain \
+    --format csv >/dev/null 2>"$scratch/explain.txt"
+cat "$scratch/explain.txt"
+grep -q "^explain: where ((product_id = 'BTC-USD') AND (date >= DATE '2025-11-26'))" \
+    "$scratch/explain.txt" || fail "explain: typed expression"
+grep -q "^explain: partitions: 9, skipped by partition values: 7$" "$scratch/explain.txt" ||
+    fail "explain: partitions"
+grep -q "^explain: files: 9, skipped by partition values: 7$" "$scratch/explain.txt" ||
+    fail "explain: files"
+grep -q "^explain: row groups: 6, skipped by statistics: 0, all rows match: 6, evaluated: 0$" \
+    "$scratch/explain.txt" || fail "explain: matching partitions need no evaluation"
+ff cat "$ds" --where "time BETWEEN TIMESTAMP '2025-11-26 01:00:00' AND TIMESTAMP '2025-11-26 02:00:00'" \
+    --explain --format csv >/dev/null 2>"$scratch/explain.txt"
+cat "$scratch/explain.txt"
+grep -q "^explain: row groups: 27, skipped by statistics: 24, all rows match: 0, evaluated: 3$" \
+    "$scratch/explain.txt" || fail "explain: a time range skips row groups by statistics"
+ff cat "$ds" --partition date=2025-11-27 --explain --format csv >/dev/null 2>"$scratch/explain.txt"
+grep -q "^explain: partitions: 9, skipped by partition values: 6$" "$scratch/explain.txt" ||
+    fail "explain: --partition prunes like a predicate"
+
+# Bad expressions and options: exit 2 with a message naming the position.
+expect_usage() {
+    local pattern=$1
+    shift
+    local code=0
+    ff cat "$ds" "$@" >"$scratch/out" 2>"$scratch/err" || code=$?
+    [ "$code" = 2 ] || fail "cat $* exited $code, expected 2"
+    [ ! -s "$scratch/out" ] || fail "cat $* printed rows"
+    grep -q -- "$pattern" "$scratch/err" || fail "cat $*: message '$(cat "$scratch/err")'"
+}
+expect_usage "--where: at 0: unknown column 'sprd', did you mean 'spread'?" --where "sprd > 1"
+expect_usage "--where: at 17: expected an expression" --where "price > 'abc' AND"
+expect_usage "--where: at 7: comparison: cannot combine VARCHAR with BIGINT" --where "side = 1"
+expect_usage "--where: at .*BOOLEAN" --where "price + 1"
+expect_usage "not a partition column" --partition foo=1
+expect_usage "cannot read '2025-13-01' as DATE" --partition date=2025-13-01
+echo "ok"
