@@ -1,9 +1,13 @@
-/* `fluxforge verify DATASET [--wait]`: reports every structural problem of a dataset (stray
- * files, leftovers of an interrupted commit, broken backups) and exits 1 if there is any.
- * The per-file checks that read Parquet footers plug in through ff_verify_options.check_file
- * once the reader is available. */
+/* `fluxforge verify DATASET [--wait]`: reports every problem of a dataset and exits 1 if
+ * there is any: structural ones (stray files, leftovers of an interrupted commit, broken
+ * backups) from the dataset layer, and per file (through ff_verify_options.check_file) a
+ * file that does not open or whose row groups do not decode, or whose stored partition
+ * values disagree with its directory (src/ops/verify_file.c). One line per problem, naming
+ * the file. */
 #include "cli/cli.h"
 #include "cli/cli_dataset.h"
+
+#include "ops/ops_internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -45,8 +49,11 @@ int ff_cli_verify(int argc, char **argv) {
     ff_verify_report *report = NULL;
     int exit_status = FF_EXIT_OK;
     ff_status status = ff_dataset_open(root, &opts, &ds, &err);
+    ff_verify_options vopts;
+    ff_verify_options_init(&vopts);
+    vopts.check_file = ops_verify_file;
     if (status == FF_OK)
-        status = ff_dataset_verify(ds, NULL, &report, &err);
+        status = ff_dataset_verify(ds, &vopts, &report, &err);
     if (status != FF_OK) {
         exit_status = ff_cli_fail("verify", status, &err);
     } else {

@@ -106,6 +106,12 @@ void ops_partition_facts(const ff_field *fields, const int32_t *partition_fields
                          const ff_discovery *discovery, const ff_dataset_file *file,
                          ff_column_facts *facts);
 
+/* The per-file checks of `verify` (verify_file.c), an ff_verify_file_fn: the file opens,
+ * every row group decodes, and stored partition columns equal the directory's values in
+ * every row. user is unused. */
+ff_status ops_verify_file(void *user, const char *root, const ff_dataset_file *file,
+                          const ff_discovery *discovery, ff_error *err);
+
 /* ---- Key map ----------------------------------------------------------------------------- */
 
 /* An open-addressing hash map from byte strings to two int64 payloads. */

@@ -1,17 +1,19 @@
 // Builds a Hive-partitioned dataset with DuckDB and writes what DuckDB selects for each
 // predicate, for tests/scripts/test_cat_where.sh.
 //
-// usage: node cat_where.mjs ROOT PREDICATES.txt OUT_DIR
+// usage: node cat_where.mjs ROOT PREDICATES.txt OUT_DIR [INT_ROOT]
 //   ROOT/product_id=<P>/date=<D>/part-0.parquet: 3 products x 3 dates, 5000 rows each in
 //   row groups of 2048 rows, `time` rising through each file so that a time range skips row
 //   groups. Columns product_id, date, time, trade_id, price, size, side (some NULL),
 //   spread (some NULL). Partition columns are stored in the files too (DESIGN.md §1).
 //   OUT_DIR/<n>.txt: "trade_id,side" of the rows predicate n (line n of PREDICATES.txt)
 //   selects, side empty for NULL, sorted.
+//   INT_ROOT/size=<n>/part-0.parquet: a dataset partitioned by an INTEGER column, with one
+//   directory spelled size=003 (its rows hold 3), for verify's typed comparison.
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
 
-const [root, predicatesPath, outDir] = process.argv.slice(2);
+const [root, predicatesPath, outDir, intRoot] = process.argv.slice(2);
 const instance = await DuckDBInstance.create(':memory:');
 const con = await instance.connect();
 
@@ -45,4 +47,13 @@ for (let n = 0; n < predicates.length; n++) {
      WHERE ${predicates[n]}`);
   const lines = reader.getRows().map((r) => String(r[0])).sort();
   fs.writeFileSync(`${outDir}/${n}.txt`, lines.map((l) => l + '\n').join(''));
+}
+
+if (intRoot) {
+  for (const [dirValue, size] of [['1', 1], ['2', 2], ['003', 3]]) {
+    const dir = `${intRoot}/size=${dirValue}`;
+    fs.mkdirSync(dir, { recursive: true });
+    await con.run(`COPY (SELECT i::BIGINT AS trade_id, ${size}::INTEGER AS size
+      FROM range(100) t(i)) TO '${dir}/part-0.parquet' (FORMAT parquet)`);
+  }
 }
