@@ -9,7 +9,7 @@ FUZZ_SECONDS ?= 600
 .PHONY: all deps install test demo bench fuzz format clean
 
 all:
-	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DFF_BUILD_TESTS=OFF -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
 	cmake --build build -j $(JOBS)
 
 deps:

@@ -827,7 +827,7 @@ static ff_status type_func(typer *t, x_node **slot, int depth) {
                           tname(&args[0]->type, tb));
     }
     case XF_DATE_TRUNC: {
-        x_str part;
+        x_str part = {0};
         FF_FORWARD_IF_ERROR(const_string_arg(t, args[0], "date_trunc() part", &part));
         int idx = -1;
         for (int k = 0; trunc_parts[k]; k++)
@@ -853,7 +853,7 @@ static ff_status type_func(typer *t, x_node **slot, int depth) {
             args[0] = args[1];
             args[1] = swap;
         }
-        x_str fmt;
+        x_str fmt = {0};
         FF_FORWARD_IF_ERROR(const_string_arg(t, args[1], "strftime() format", &fmt));
         for (int64_t k = 0; k < fmt.len; k++) {
             if (fmt.ptr[k] != '%')

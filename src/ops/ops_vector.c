@@ -77,7 +77,8 @@ ff_status ops_vector_append(ff_vector *dst, const ff_vector *src, const uint32_t
         size_t width = (size_t)ff_type_value_width(&src->type);
         uint8_t *out = dst->values + (size_t)base * width;
         if (!rows) {
-            memcpy(out, src->values, (size_t)num_rows * width);
+            if (num_rows > 0)
+                memcpy(out, src->values, (size_t)num_rows * width);
         } else if (width == 8) {
             const uint64_t *in = (const uint64_t *)(const void *)src->values;
             uint64_t *o = (uint64_t *)(void *)out;
@@ -214,8 +215,10 @@ bool ops_vector_slot_equal(const ff_vector *a, int64_t a_row, const ff_vector *b
     if (a->type.physical == FF_PHYSICAL_BYTE_ARRAY) {
         int64_t a_len = a->offsets[a_row + 1] - a->offsets[a_row];
         int64_t b_len = b->offsets[b_row + 1] - b->offsets[b_row];
+        /* Empty strings may come without a bytes buffer at all. */
         return a_len == b_len &&
-               !memcmp(a->values + a->offsets[a_row], b->values + b->offsets[b_row], (size_t)a_len);
+               (a_len == 0 || !memcmp(a->values + a->offsets[a_row], b->values + b->offsets[b_row],
+                                      (size_t)a_len));
     }
     size_t width = (size_t)ff_type_value_width(&a->type);
     if (width != (size_t)ff_type_value_width(&b->type))
@@ -256,7 +259,7 @@ ff_status ops_key_append(ff_buf *key, const ff_vector *vec, int64_t row, ff_erro
     uint8_t header[9] = {3};
     memcpy(header + 1, &len, 8);
     ff_status status = ff_buf_append(key, header, sizeof header, err);
-    if (status == FF_OK)
+    if (status == FF_OK && len > 0)
         status = ff_buf_append(key, bytes, (size_t)len, err);
     return status;
 }
@@ -468,7 +471,7 @@ static ops_keymap_entry *probe(ops_keymap *map, uint64_t hash, const uint8_t *ke
         if (!entry->is_used)
             return entry;
         if (entry->hash == hash && entry->key_len == len &&
-            !memcmp(map->keys.data + entry->key_off, key, len))
+            (len == 0 || !memcmp(map->keys.data + entry->key_off, key, len)))
             return entry;
     }
 }

@@ -19,7 +19,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The input's values of one key column in one partition, sorted. */
+typedef struct key_values {
+    bool is_usable;
+    bool has_null;
+    int64_t count;
+    int64_t *ints;         /* integer keys */
+    const uint8_t **bytes; /* string keys */
+    size_t *lens;
+} key_values;
+
 typedef struct upsert_file {
+    int64_t part;         /* partition entry of the file */
     int32_t *key_eval;    /* eval column of each key */
     int32_t *update_eval; /* eval column of each update column */
     int32_t *update_out;  /* output column of each update column */
@@ -59,6 +70,9 @@ typedef struct upsert_ctx {
     int32_t *update_global;
     int32_t num_update;
     ff_buf key, text; /* scratch of the planning, on the main thread */
+    /* Row-group pruning: per partition and key column, the input's key values sorted (only
+     * for integer and string keys; NULL otherwise), so statistics can rule a row group out. */
+    key_values *ranges; /* num_part_dirs * num_keys */
 } upsert_ctx;
 
 void ff_upsert_options_init(ff_upsert_options *options) {
@@ -252,6 +266,180 @@ static ff_status row_key(upsert_ctx *ctx, int64_t row, ff_buf *key, ff_error *er
         FF_FORWARD_IF_ERROR(ops_key_append(key, &ctx->in.columns[col], row, err));
     }
     return FF_OK;
+}
+
+static bool key_is_int(const ff_type *type) {
+    return (type->physical == FF_PHYSICAL_INT32 || type->physical == FF_PHYSICAL_INT64) &&
+           (type->logical == FF_LOGICAL_NONE || type->logical == FF_LOGICAL_DATE ||
+            type->logical == FF_LOGICAL_TIMESTAMP ||
+            (type->logical == FF_LOGICAL_INT && type->int_is_signed));
+}
+
+static bool key_is_string(const ff_type *type) {
+    return type->physical == FF_PHYSICAL_BYTE_ARRAY &&
+           (type->logical == FF_LOGICAL_STRING || type->logical == FF_LOGICAL_NONE);
+}
+
+static int compare_ints(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int compare_bytes(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len) {
+    size_t len = a_len < b_len ? a_len : b_len;
+    int c = len ? memcmp(a, b, len) : 0;
+    if (c)
+        return c;
+    return (a_len > b_len) - (a_len < b_len);
+}
+
+/* Sorts string keys through an index (qsort has no context pointer). */
+typedef struct string_key {
+    const uint8_t *bytes;
+    size_t len;
+} string_key;
+
+static int compare_string_keys(const void *a, const void *b) {
+    const string_key *x = a, *y = b;
+    return compare_bytes(x->bytes, x->len, y->bytes, y->len);
+}
+
+/* Collects and sorts each partition's input key values, for row-group pruning. */
+static ff_status build_ranges(upsert_ctx *ctx, ff_error *err) {
+    int32_t num_keys = ctx->options->num_keys;
+    size_t num = ctx->num_part_dirs * (size_t)num_keys;
+    ctx->ranges = ff_calloc(num + 1, sizeof *ctx->ranges, "key ranges", err);
+    if (!ctx->ranges)
+        return FF_ERR_NO_MEMORY;
+    for (int32_t k = 0; k < num_keys; k++) {
+        const ff_vector *vec = &ctx->in.columns[ctx->in_of_global[ctx->key_global[k]]];
+        bool is_int = key_is_int(&vec->type), is_string = key_is_string(&vec->type);
+        if (!is_int && !is_string)
+            continue;
+        for (size_t part = 0; part < ctx->num_part_dirs; part++)
+            ctx->ranges[part * (size_t)num_keys + (size_t)k].is_usable = true;
+        for (int64_t row = 0; row < ctx->num_in; row++) {
+            if (!ctx->keep[row])
+                continue;
+            key_values *kv =
+                &ctx->ranges[(size_t)ctx->part_of_row[row] * (size_t)num_keys + (size_t)k];
+            if (ff_vector_is_null(vec, row)) {
+                kv->has_null = true;
+                continue;
+            }
+            kv->count++;
+        }
+        for (size_t part = 0; part < ctx->num_part_dirs; part++) {
+            key_values *kv = &ctx->ranges[part * (size_t)num_keys + (size_t)k];
+            if (is_int)
+                kv->ints = ff_calloc((size_t)kv->count + 1, sizeof *kv->ints, "key ranges", err);
+            else {
+                kv->bytes = ff_calloc((size_t)kv->count + 1, sizeof(string_key), "key ranges", err);
+                kv->lens = NULL;
+            }
+            if (is_int ? !kv->ints : !kv->bytes)
+                return FF_ERR_NO_MEMORY;
+            kv->count = 0;
+        }
+        for (int64_t row = 0; row < ctx->num_in; row++) {
+            if (!ctx->keep[row] || ff_vector_is_null(vec, row))
+                continue;
+            key_values *kv =
+                &ctx->ranges[(size_t)ctx->part_of_row[row] * (size_t)num_keys + (size_t)k];
+            if (is_int) {
+                if (vec->type.physical == FF_PHYSICAL_INT32) {
+                    int32_t v;
+                    memcpy(&v, vec->values + row * 4, 4);
+                    kv->ints[kv->count++] = v;
+                } else {
+                    memcpy(&kv->ints[kv->count++], vec->values + row * 8, 8);
+                }
+            } else {
+                string_key *keys = (string_key *)(void *)kv->bytes;
+                keys[kv->count].bytes = vec->values + vec->offsets[row];
+                keys[kv->count].len = (size_t)(vec->offsets[row + 1] - vec->offsets[row]);
+                kv->count++;
+            }
+        }
+        for (size_t part = 0; part < ctx->num_part_dirs; part++) {
+            key_values *kv = &ctx->ranges[part * (size_t)num_keys + (size_t)k];
+            if (is_int)
+                qsort(kv->ints, (size_t)kv->count, sizeof *kv->ints, compare_ints);
+            else
+                qsort((void *)kv->bytes, (size_t)kv->count, sizeof(string_key),
+                      compare_string_keys);
+        }
+    }
+    return FF_OK;
+}
+
+static void free_ranges(upsert_ctx *ctx) {
+    size_t num = ctx->num_part_dirs * (size_t)ctx->options->num_keys;
+    for (size_t idx = 0; ctx->ranges && idx < num; idx++) {
+        free(ctx->ranges[idx].ints);
+        free((void *)ctx->ranges[idx].bytes);
+    }
+    free(ctx->ranges);
+}
+
+/* Can an input key of this partition fall into a row group with these facts? Each key column
+ * whose statistics exclude every input value of the partition rules the row group out. */
+static bool upsert_row_group_may_match(void *user, ops_file *file, const ff_column_facts *facts,
+                                       int64_t num_rows) {
+    (void)num_rows;
+    upsert_ctx *ctx = user;
+    upsert_file *state = file->step_state;
+    int32_t num_keys = ctx->options->num_keys;
+    for (int32_t k = 0; k < num_keys; k++) {
+        const key_values *kv = &ctx->ranges[(size_t)state->part * (size_t)num_keys + (size_t)k];
+        int32_t eval_idx = state->key_eval[k];
+        if (!kv->is_usable || eval_idx >= file->num_file_columns)
+            continue;
+        const ff_column_facts *f = &facts[eval_idx];
+        if (f->is_exact && f->value.is_null) {
+            if (!kv->has_null)
+                return false;
+            continue;
+        }
+        if (!f->has_min_max || kv->has_null)
+            continue;
+        const ff_type *type = &file->eval.fields[eval_idx].type;
+        bool any = false;
+        if (kv->ints && key_is_int(type)) {
+            /* First value >= min, then is it <= max? */
+            int64_t lo = 0, hi = kv->count;
+            while (lo < hi) {
+                int64_t mid = lo + (hi - lo) / 2;
+                if (kv->ints[mid] < f->min.i64)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            any = lo < kv->count && kv->ints[lo] <= f->max.i64;
+        } else if (kv->bytes && key_is_string(type)) {
+            const string_key *keys = (const string_key *)(const void *)kv->bytes;
+            int64_t lo = 0, hi = kv->count;
+            while (lo < hi) {
+                int64_t mid = lo + (hi - lo) / 2;
+                if (compare_bytes(keys[mid].bytes, keys[mid].len, f->min.bytes, f->min.len) < 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < kv->count) {
+                const string_key *key = &keys[lo];
+                /* A truncated max bounds only up to its prefix. */
+                any = compare_bytes(key->bytes, key->len, f->max.bytes, f->max.len) <= 0 ||
+                      (!f->is_max_exact && key->len >= f->max.len &&
+                       !memcmp(key->bytes, f->max.bytes, f->max.len));
+            }
+        } else {
+            continue;
+        }
+        if (!any)
+            return false;
+    }
+    return true;
 }
 
 static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
@@ -494,6 +682,7 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
             entry->a = row;
         }
     }
+    status = build_ranges(ctx, err);
 cleanup:
     for (size_t idx = 0; sources && idx < num_sources; idx++)
         ff_reader_free(sources[idx].reader);
@@ -549,6 +738,7 @@ static ff_status upsert_file_open(void *user, ops_engine *engine, ops_file *file
     if (!state->results || !state->merged)
         return FF_ERR_NO_MEMORY;
     FF_FORWARD_IF_ERROR(ff_buf_append(&state->pkey, &part->a, 8, err));
+    state->part = part->a;
     size_t n = (size_t)ctx->num_update + 1;
     state->key_eval = ff_calloc((size_t)ctx->options->num_keys + 1, sizeof(int32_t), "upsert", err);
     state->update_eval = ff_calloc(n, sizeof(int32_t), "upsert", err);
@@ -769,6 +959,7 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
     static const ops_step step = {
         .op = "upsert",
         .file_open = upsert_file_open,
+        .row_group_may_match = upsert_row_group_may_match,
         .count = upsert_count,
         .transform = upsert_transform,
         .file_close = upsert_file_close,
@@ -788,6 +979,7 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
     free(ctx.part_global);
     free(ctx.key_global);
     free(ctx.update_global);
+    free_ranges(&ctx);
     ops_keymap_free(&ctx.parts);
     ops_keymap_free(&ctx.keys);
     ff_buf_free(&ctx.key);

@@ -26,7 +26,7 @@ typedef struct expected_file {
 } expected_file;
 
 static bool load_expected(const char *dir, const char *name, expected_file *out) {
-    char path[4096];
+    char path[8704];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     out->text = ff_test_read_file(path, &out->len);
     if (!out->text)

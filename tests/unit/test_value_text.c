@@ -49,6 +49,120 @@ FF_TEST(doubles_use_ecmascript_layout) {
     EXPECT_EQ_STR(dbl(out, 123456789012345680000.0), "123456789012345680000");
 }
 
+/* The slow reference: the first precision whose printf output reads back. */
+static void reference_shortest(double value, char *out) {
+    char text[40];
+    for (int precision = 1; precision <= 17; precision++) {
+        snprintf(text, sizeof text, "%.*e", precision - 1, value);
+        if (strtod(text, NULL) == value)
+            break;
+    }
+    strcpy(out, text);
+}
+
+/* Canonical double text rebuilt from the reference digits, to compare whole outputs. */
+static void reference_text(double value, char *out) {
+    char text[40];
+    reference_shortest(fabs(value), text);
+    char digits[24];
+    int num_digits = 0;
+    const char *p = text;
+    for (; *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[num_digits++] = *p;
+    while (num_digits > 1 && digits[num_digits - 1] == '0')
+        num_digits--;
+    int n = atoi(p + 1) + 1, k = num_digits;
+    char *o = out;
+    if (value < 0)
+        *o++ = '-';
+    if (k <= n && n <= 21) {
+        memcpy(o, digits, (size_t)k);
+        o += k;
+        for (int i = 0; i < n - k; i++)
+            *o++ = '0';
+    } else if (0 < n && n <= 21) {
+        memcpy(o, digits, (size_t)n);
+        o += n;
+        *o++ = '.';
+        memcpy(o, digits + n, (size_t)(k - n));
+        o += k - n;
+    } else if (-6 < n && n <= 0) {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -n; i++)
+            *o++ = '0';
+        memcpy(o, digits, (size_t)k);
+        o += k;
+    } else {
+        *o++ = digits[0];
+        if (k > 1) {
+            *o++ = '.';
+            memcpy(o, digits + 1, (size_t)(k - 1));
+            o += k - 1;
+        }
+        o += sprintf(o, "e%c%d", n - 1 >= 0 ? '+' : '-', abs(n - 1));
+    }
+    *o = '\0';
+}
+
+FF_TEST(doubles_match_the_slow_reference) {
+    uint64_t state = 0x9e3779b97f4a7c15ULL;
+    int mismatches = 0;
+    /* Boundaries first: powers of two (the gap below is half as wide) and of ten, and their
+     * neighbours, across the range the exact path covers and beyond it. */
+    for (int exponent = -40; exponent <= 70 && mismatches < 5; exponent++) {
+        double bases[2] = {ldexp(1.0, exponent), pow(10.0, exponent / 3)};
+        for (int base_idx = 0; base_idx < 2; base_idx++) {
+            double around[3] = {nextafter(bases[base_idx], 0), bases[base_idx],
+                                nextafter(bases[base_idx], INFINITY)};
+            for (int near_idx = 0; near_idx < 3; near_idx++) {
+                char got[64], want[64];
+                dbl(got, around[near_idx]);
+                reference_text(around[near_idx], want);
+                if (strcmp(got, want)) {
+                    FF_FAIL_AT("%.17g renders as %s, expected %s", around[near_idx], got, want);
+                    mismatches++;
+                }
+            }
+        }
+    }
+    for (int sample = 0; sample < 60000 && mismatches < 5; sample++) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        double value;
+        switch (sample % 4) {
+        case 0: /* any bit pattern */
+            memcpy(&value, &state, 8);
+            break;
+        case 1: /* a float widened */
+        {
+            uint32_t bits = (uint32_t)state;
+            float f;
+            memcpy(&f, &bits, 4);
+            value = f;
+            break;
+        }
+        case 2: /* prices and other short decimals */
+            value = (double)(int64_t)(state % 100000000) / 100.0;
+            break;
+        default: /* small and large magnitudes */
+            value = ldexp((double)(state >> 11), (int)(state % 200) - 100);
+            break;
+        }
+        if (isnan(value) || isinf(value) || value == 0)
+            continue;
+        char got[64], want[64];
+        dbl(got, value);
+        reference_text(value, want);
+        if (strcmp(got, want)) {
+            FF_FAIL_AT("%.17g renders as %s, expected %s", value, got, want);
+            mismatches++;
+        }
+    }
+}
+
 FF_TEST(integers_beyond_2_pow_53_are_strings) {
     char text[64];
     RENDER(text, ff_text_int(sink, -42));
@@ -195,7 +309,8 @@ FF_TEST(short_values_render_as_hex) {
     EXPECT_EQ_STR(text, "\"00112233-4455-6677-8899-aabbccddeeff\"");
 }
 
-FF_TEST_MAIN(FF_CASE(doubles_use_ecmascript_layout), FF_CASE(integers_beyond_2_pow_53_are_strings),
-             FF_CASE(strings_escape_controls_only), FF_CASE(decimals_from_every_width),
-             FF_CASE(dates_and_timestamps_with_big_years), FF_CASE(half_floats_widen_exactly),
-             FF_CASE(hash_sink_matches_readme_vectors), FF_CASE(short_values_render_as_hex))
+FF_TEST_MAIN(FF_CASE(doubles_use_ecmascript_layout), FF_CASE(doubles_match_the_slow_reference),
+             FF_CASE(integers_beyond_2_pow_53_are_strings), FF_CASE(strings_escape_controls_only),
+             FF_CASE(decimals_from_every_width), FF_CASE(dates_and_timestamps_with_big_years),
+             FF_CASE(half_floats_widen_exactly), FF_CASE(hash_sink_matches_readme_vectors),
+             FF_CASE(short_values_render_as_hex))

@@ -114,53 +114,292 @@ void ff_text_sink_put_slow(ff_text_sink *sink, const void *bytes, size_t len) {
 
 /* ---- numbers ---- */
 
+/* Decimal digits of v into out (no NUL); returns their count. printf costs more than the
+ * rest of a row's rendering, and fingerprints render every value of a dataset. */
+static int format_u64(char *out, uint64_t v) {
+    char reversed[20];
+    int len = 0;
+    do {
+        reversed[len++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (int digit_idx = 0; digit_idx < len; digit_idx++)
+        out[digit_idx] = reversed[len - 1 - digit_idx];
+    return len;
+}
+
+/* Exactly `width` digits of v (v < 10^width), zero-padded. */
+static void format_fixed(char *out, uint64_t v, int width) {
+    for (int digit_idx = width - 1; digit_idx >= 0; digit_idx--) {
+        out[digit_idx] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* A number, or a quoted string of its digits beyond the safe integer range. */
+static void put_integer(ff_text_sink *sink, bool negative, uint64_t magnitude) {
+    char text[24];
+    int used = 0;
+    bool quoted = magnitude > (uint64_t)FF_MAX_SAFE_INTEGER;
+    if (quoted)
+        text[used++] = '"';
+    if (negative)
+        text[used++] = '-';
+    used += format_u64(text + used, magnitude);
+    if (quoted)
+        text[used++] = '"';
+    ff_text_sink_put(sink, text, (size_t)used);
+}
+
 void ff_text_int(ff_text_sink *sink, int64_t value) {
-    char text[32];
-    int text_len;
-    if (value >= -FF_MAX_SAFE_INTEGER && value <= FF_MAX_SAFE_INTEGER)
-        text_len = snprintf(text, sizeof text, "%" PRId64, value);
-    else
-        text_len = snprintf(text, sizeof text, "\"%" PRId64 "\"", value);
-    ff_text_sink_put(sink, text, (size_t)text_len);
+    put_integer(sink, value < 0, value < 0 ? 0 - (uint64_t)value : (uint64_t)value);
 }
 
 void ff_text_uint(ff_text_sink *sink, uint64_t value) {
-    char text[32];
-    int text_len;
-    if (value <= (uint64_t)FF_MAX_SAFE_INTEGER)
-        text_len = snprintf(text, sizeof text, "%" PRIu64, value);
-    else
-        text_len = snprintf(text, sizeof text, "\"%" PRIu64 "\"", value);
-    ff_text_sink_put(sink, text, (size_t)text_len);
+    put_integer(sink, false, value);
 }
 
-/* Writes the shortest round-trip digits of a finite, non-zero |value| into digits (no
- * trailing zeros) and returns their count; *exponent10 is the exponent of the first digit
- * (value = 0.d1d2... x 10^(exponent10 + 1)). Round-tripping is monotonic in the number of
- * digits (the correctly rounded p+1 digit string is at least as close as the p digit one),
- * so a binary search over 1..17 finds the shortest in about four tries. */
+/* Digits of a decimal candidate: p significant digits and the exponent of the first. */
+typedef struct decimal_digits {
+    char digits[24];
+    int num_digits;
+    int exponent10; /* value = d1.d2d3... x 10^exponent10 */
+} decimal_digits;
+
+/* Parses printf's "d[.ddd]e[+-]xx" for a positive value. */
+static void parse_exponential(const char *text, decimal_digits *out) {
+    out->num_digits = 0;
+    const char *p = text;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9' && out->num_digits < 23)
+            out->digits[out->num_digits++] = *p;
+    out->exponent10 = *p == 'e' ? atoi(p + 1) : 0;
+}
+
+/* The correctly rounded p-digit decimal of the value whose 17-digit form is d17. Rounding
+ * the 17 digits gives the same result as rounding the value itself unless the dropped
+ * digits are exactly a half (the 17-digit form may then itself be a rounding); that case
+ * asks printf for the p digits directly. */
+static void round_digits(const decimal_digits *d17, double value, int p, decimal_digits *out) {
+    bool exact_half = d17->digits[p] == '5';
+    for (int digit_idx = p + 1; exact_half && digit_idx < 17; digit_idx++)
+        exact_half = d17->digits[digit_idx] == '0';
+    if (exact_half) {
+        char text[40];
+        snprintf(text, sizeof text, "%.*e", p - 1, value);
+        parse_exponential(text, out);
+        return;
+    }
+    memcpy(out->digits, d17->digits, (size_t)p);
+    out->num_digits = p;
+    out->exponent10 = d17->exponent10;
+    if (d17->digits[p] >= '5') {
+        int digit_idx = p - 1;
+        while (digit_idx >= 0 && out->digits[digit_idx] == '9')
+            out->digits[digit_idx--] = '0';
+        if (digit_idx >= 0) {
+            out->digits[digit_idx]++;
+        } else { /* 99..9 rounded up to 100..0 */
+            out->digits[0] = '1';
+            out->exponent10++;
+        }
+    }
+}
+
+/* Whether the decimal reads back as `value`. Up to 15 digits with a power of ten up to
+ * 10^22 this is one correctly rounded IEEE multiplication or division of two exact values
+ * (Clinger's fast path), the same result strtod gives; anything else goes to strtod. */
+static bool reads_back(const decimal_digits *candidate, double value) {
+    static const double powers[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    int scale = candidate->exponent10 - (candidate->num_digits - 1);
+    if (candidate->num_digits <= 15 && scale >= -22 && scale <= 22) {
+        int64_t mantissa = 0;
+        for (int digit_idx = 0; digit_idx < candidate->num_digits; digit_idx++)
+            mantissa = mantissa * 10 + (candidate->digits[digit_idx] - '0');
+        double back =
+            scale >= 0 ? (double)mantissa * powers[scale] : (double)mantissa / powers[-scale];
+        return back == value;
+    }
+    char text[48];
+    snprintf(text, sizeof text, "%.*se%d", candidate->num_digits, candidate->digits, scale);
+    return strtod(text, NULL) == value;
+}
+
+/* ---- shortest digits, exactly, for the common range ----
+ *
+ * For a double m x 2^e with e < 0 and a decimal exponent E10 in [-3, 16], the value scaled
+ * by 10^s (s = 16 - E10, at most 19) is N / 2^shift with N = m x 10^s < 2^117: a 17-digit
+ * integer part q and an exact binary fraction. Every p-digit candidate is q rounded at
+ * digit p (ties to even, decided exactly), and whether a candidate reads back as the
+ * double is a comparison of its distance to N with half the gap to the neighbouring
+ * doubles, all in 128-bit integers. No printf, no strtod; values outside the range (tiny,
+ * huge, subnormal, large integers) take the printf path above. */
+
+typedef unsigned __int128 u128;
+
+static const uint64_t pow10_u64[20] = {1ULL,
+                                       10ULL,
+                                       100ULL,
+                                       1000ULL,
+                                       10000ULL,
+                                       100000ULL,
+                                       1000000ULL,
+                                       10000000ULL,
+                                       100000000ULL,
+                                       1000000000ULL,
+                                       10000000000ULL,
+                                       100000000000ULL,
+                                       1000000000000ULL,
+                                       10000000000000ULL,
+                                       100000000000000ULL,
+                                       1000000000000000ULL,
+                                       10000000000000000ULL,
+                                       100000000000000000ULL,
+                                       1000000000000000000ULL,
+                                       10000000000000000000ULL};
+
+typedef struct exact_double {
+    uint64_t mantissa; /* m, 53 bits with the implicit one */
+    int shift;         /* value x 10^s = n / 2^shift */
+    int s;
+    u128 n;
+    uint64_t q;     /* n >> shift: 17 digits */
+    u128 rem;       /* n mod 2^shift */
+    int exponent10; /* of q's first digit */
+} exact_double;
+
+static bool exact_decompose(double value, exact_double *out) {
+    uint64_t bits;
+    memcpy(&bits, &value, 8);
+    int biased = (int)((bits >> 52) & 0x7ff);
+    if (biased == 0 || biased == 0x7ff)
+        return false;
+    out->mantissa = (bits & ((1ULL << 52) - 1)) | (1ULL << 52);
+    int e = biased - 1075;
+    if (e >= 0)
+        return false;
+    out->shift = -e;
+    int exponent10 = (int)floor(log10(value));
+    for (int attempt = 0; attempt < 3; attempt++) {
+        int s = 16 - exponent10;
+        if (s < 0 || s > 19 || out->shift >= 128)
+            return false;
+        u128 n = (u128)out->mantissa * pow10_u64[s];
+        u128 q = n >> out->shift;
+        if (q >= (u128)pow10_u64[17]) {
+            exponent10++;
+            continue;
+        }
+        if (q < (u128)pow10_u64[16]) {
+            exponent10--;
+            continue;
+        }
+        out->s = s;
+        out->n = n;
+        out->q = (uint64_t)q;
+        out->rem = n & (((u128)1 << out->shift) - 1);
+        out->exponent10 = exponent10;
+        return true;
+    }
+    return false;
+}
+
+/* q rounded to p digits, kept at q's scale (a multiple of 10^(17-p), up to 10^17). */
+static uint64_t exact_round(const exact_double *x, int p) {
+    uint64_t div = pow10_u64[17 - p];
+    uint64_t kept = x->q / div, dropped = x->q % div;
+    int cmp; /* the dropped part against half a unit of the last kept digit */
+    if (2 * dropped > div) {
+        cmp = 1;
+    } else if (2 * dropped + 2 <= div) {
+        cmp = -1;
+    } else if (2 * dropped == div) {
+        cmp = x->rem != 0;
+    } else { /* div == 1: only the binary fraction is dropped */
+        u128 twice = x->rem << 1, unit = (u128)1 << x->shift;
+        cmp = twice > unit ? 1 : twice < unit ? -1 : 0;
+    }
+    if (cmp > 0 || (cmp == 0 && (kept & 1)))
+        kept++;
+    return kept * div;
+}
+
+/* Whether the candidate (at q's scale) reads back as the double: strictly inside half the
+ * gap to either neighbour, or on the boundary when the mantissa is even (ties to even). The
+ * gap below is half as wide when the mantissa is a power of two. */
+static bool exact_reads_back(const exact_double *x, uint64_t candidate) {
+    u128 scaled = (u128)candidate << x->shift;
+    u128 limit = pow10_u64[x->s];
+    bool even = (x->mantissa & 1) == 0;
+    u128 distance;
+    if (scaled >= x->n) {
+        distance = (scaled - x->n) << 1;
+    } else {
+        distance = (x->n - scaled) << (x->mantissa == (1ULL << 52) ? 2 : 1);
+    }
+    return distance < limit || (distance == limit && even);
+}
+
+static int exact_shortest(const exact_double *x, char digits[24], int *exponent10) {
+    int lo = 1, hi = 17;
+    uint64_t best = exact_round(x, 17); /* 17 digits always read back */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        uint64_t candidate = exact_round(x, mid);
+        if (exact_reads_back(x, candidate)) {
+            hi = mid;
+            best = candidate;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    *exponent10 = x->exponent10;
+    if (best == pow10_u64[17]) { /* rounding carried into an 18th digit */
+        best = pow10_u64[16];
+        (*exponent10)++;
+    }
+    char text[24];
+    int len = format_u64(text, best);
+    while (len > 1 && text[len - 1] == '0')
+        len--;
+    memcpy(digits, text, (size_t)len);
+    digits[len] = '\0';
+    return len;
+}
+
+/* Writes the shortest round-trip digits of a finite, positive value into digits (no
+ * trailing zeros) and returns their count; *exponent10 is the exponent of the first digit.
+ * Round-tripping is monotonic in the number of digits (the correctly rounded p+1 digit
+ * string is at least as close as the p digit one), so a binary search over 1..17 finds
+ * the shortest. */
 static int shortest_digits(double value, char digits[24], int *exponent10) {
+    exact_double exact;
+    if (exact_decompose(value, &exact))
+        return exact_shortest(&exact, digits, exponent10);
     char text[40];
+    decimal_digits d17, candidate, best;
+    snprintf(text, sizeof text, "%.16e", value);
+    parse_exponential(text, &d17);
+    best = d17;
     int lo = 1, hi = 17;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        snprintf(text, sizeof text, "%.*e", mid - 1, value);
-        if (strtod(text, NULL) == value)
+        round_digits(&d17, value, mid, &candidate);
+        if (reads_back(&candidate, value)) {
             hi = mid;
-        else
+            best = candidate;
+        } else {
             lo = mid + 1;
+        }
     }
-    snprintf(text, sizeof text, "%.*e", lo - 1, value);
-    /* text is "d[.ddd]e[+-]xx" for a positive value. */
-    int num_digits = 0;
-    const char *p = text;
-    for (; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9')
-            digits[num_digits++] = *p;
-    *exponent10 = *p == 'e' ? atoi(p + 1) : 0;
-    while (num_digits > 1 && digits[num_digits - 1] == '0')
+    int num_digits = best.num_digits;
+    while (num_digits > 1 && best.digits[num_digits - 1] == '0')
         num_digits--;
+    memcpy(digits, best.digits, (size_t)num_digits);
     digits[num_digits] = '\0';
+    *exponent10 = best.exponent10;
     return num_digits;
 }
 
@@ -417,15 +656,32 @@ static void civil_from_days(int64_t days, int64_t *year, int *month, int *day) {
     *year = yoe + era * 400 + (*month <= 2);
 }
 
-static int format_year(char *out, size_t cap, int64_t year) {
-    if (year >= 0 && year <= 9999)
-        return snprintf(out, cap, "%04" PRId64, year);
-    return snprintf(out, cap, "%c%06" PRIu64, year < 0 ? '-' : '+',
-                    year < 0 ? 0 - (uint64_t)year : (uint64_t)year);
+/* "YYYY" for years 0..9999, else a sign and at least six digits (toISOString's form). */
+static int format_year(char *out, int64_t year) {
+    if (year >= 0 && year <= 9999) {
+        format_fixed(out, (uint64_t)year, 4);
+        return 4;
+    }
+    uint64_t magnitude = year < 0 ? 0 - (uint64_t)year : (uint64_t)year;
+    out[0] = year < 0 ? '-' : '+';
+    if (magnitude < 1000000) {
+        format_fixed(out + 1, magnitude, 6);
+        return 7;
+    }
+    return 1 + format_u64(out + 1, magnitude);
+}
+
+/* Writes "-MM-DD" after the year. */
+static int format_month_day(char *out, int month, int day) {
+    out[0] = '-';
+    format_fixed(out + 1, (uint64_t)month, 2);
+    out[3] = '-';
+    format_fixed(out + 4, (uint64_t)day, 2);
+    return 6;
 }
 
 void ff_text_date(ff_text_sink *sink, int64_t days) {
-    char text[64];
+    char text[48];
     int64_t year;
     int month, day;
     /* Keep the arithmetic in range for hostile day counts; no real date is this far out. */
@@ -434,15 +690,17 @@ void ff_text_date(ff_text_sink *sink, int64_t days) {
         return;
     }
     civil_from_days(days, &year, &month, &day);
-    text[0] = '"';
-    int used = 1 + format_year(text + 1, sizeof text - 1, year);
-    used += snprintf(text + used, sizeof text - (size_t)used, "-%02d-%02d\"", month, day);
+    int used = 0;
+    text[used++] = '"';
+    used += format_year(text + used, year);
+    used += format_month_day(text + used, month, day);
+    text[used++] = '"';
     ff_text_sink_put(sink, text, (size_t)used);
 }
 
 void ff_text_timestamp_parts(ff_text_sink *sink, int64_t days, int64_t nanos_of_day,
                              int frac_digits) {
-    char text[96];
+    char text[64];
     int64_t year;
     int month, day;
     civil_from_days(days, &year, &month, &day);
@@ -450,12 +708,22 @@ void ff_text_timestamp_parts(ff_text_sink *sink, int64_t days, int64_t nanos_of_
     int64_t fraction = nanos_of_day % 1000000000;
     for (int digit_idx = frac_digits; digit_idx < 9; digit_idx++)
         fraction /= 10;
-    text[0] = '"';
-    int used = 1 + format_year(text + 1, sizeof text - 1, year);
-    used +=
-        snprintf(text + used, sizeof text - (size_t)used,
-                 "-%02d-%02dT%02d:%02d:%02d.%0*" PRId64 "Z\"", month, day, (int)(seconds / 3600),
-                 (int)(seconds / 60 % 60), (int)(seconds % 60), frac_digits, fraction);
+    int used = 0;
+    text[used++] = '"';
+    used += format_year(text + used, year);
+    used += format_month_day(text + used, month, day);
+    text[used++] = 'T';
+    format_fixed(text + used, (uint64_t)(seconds / 3600), 2);
+    text[used + 2] = ':';
+    format_fixed(text + used + 3, (uint64_t)(seconds / 60 % 60), 2);
+    text[used + 5] = ':';
+    format_fixed(text + used + 6, (uint64_t)(seconds % 60), 2);
+    text[used + 8] = '.';
+    used += 9;
+    format_fixed(text + used, (uint64_t)fraction, frac_digits);
+    used += frac_digits;
+    text[used++] = 'Z';
+    text[used++] = '"';
     ff_text_sink_put(sink, text, (size_t)used);
 }
 

@@ -60,7 +60,8 @@ void ff_text_sink_put_slow(ff_text_sink *sink, const void *bytes, size_t len);
 
 static inline void ff_text_sink_put(ff_text_sink *sink, const void *bytes, size_t len) {
     ff_buf *buf = &sink->buf;
-    if (sink->mode == FF_SINK_BUFFER && len <= buf->cap - buf->len && sink->status == FF_OK) {
+    /* Hash mode buffers too; the slow path folds the buffer into the hash when it fills. */
+    if (sink->mode != FF_SINK_DISCARD && len <= buf->cap - buf->len && sink->status == FF_OK) {
         if (len)
             memcpy(buf->data + buf->len, bytes, len);
         buf->len += len;
