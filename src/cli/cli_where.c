@@ -139,13 +139,12 @@ static ff_status compile_global(cli_where *where, const char *text, const char *
     ff_table_schema table = ops_schema_table(&where->schema);
     ff_status status = ff_expr_compile(text, &table, &eopts, out, err);
     if (status == FF_ERR_EXPR_TYPE && !where->has_union && where->files->count > 1) {
-        ff_error first_err = *err;
+        /* A second failure is reported against the union: its suggestions know every
+         * column. */
         ff_error_clear(err);
         FF_FORWARD_IF_ERROR(load_schema(where, true, err));
         table = ops_schema_table(&where->schema);
         status = ff_expr_compile(text, &table, &eopts, out, err);
-        if (status == FF_ERR_EXPR_TYPE)
-            *err = first_err;
     }
     if (status == FF_ERR_EXPR_TYPE || status == FF_ERR_EXPR_SYNTAX)
         ff_error_prefix(err, strcmp(label, "--where") ? "%s: %s" : "%s", label, where->text);

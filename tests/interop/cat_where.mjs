@@ -6,6 +6,9 @@
 //   row groups of 2048 rows, `time` rising through each file so that a time range skips row
 //   groups. Columns product_id, date, time, trade_id, price, size, side (some NULL),
 //   spread (some NULL). Partition columns are stored in the files too (DESIGN.md §1).
+//   A drifted file comes first in path order, product_id=BTC-USD/date=2025-11-25/
+//   part-0-a.parquet: 300 rows without `spread` and with `size` as BIGINT, so predicates are
+//   compiled against the union schema and read a missing column as NULL.
 //   OUT_DIR/<n>.txt: "trade_id,side" of the rows predicate n (line n of PREDICATES.txt)
 //   selects, side empty for NULL, sorted.
 //   INT_ROOT/size=<n>/part-0.parquet: a dataset partitioned by an INTEGER column, with one
@@ -38,12 +41,20 @@ for (const product of products) {
   }
 }
 
+await con.run(`COPY (
+  SELECT 'BTC-USD' AS product_id, DATE '2025-11-25' AS date,
+         TIMESTAMP '2025-11-25 12:00:00' + INTERVAL (i * 7) SECOND AS time,
+         (1000000 + i)::BIGINT AS trade_id, (90 + i % 50)::DOUBLE AS price,
+         (i % 9)::BIGINT AS size, CASE WHEN i % 3 = 0 THEN NULL ELSE 'buy' END AS side
+  FROM range(300) t(i))
+  TO '${root}/product_id=BTC-USD/date=2025-11-25/part-0-a.parquet' (FORMAT parquet)`);
+
 const predicates = fs.readFileSync(predicatesPath, 'utf8').split('\n').filter((l) => l.trim());
 fs.mkdirSync(outDir, { recursive: true });
 for (let n = 0; n < predicates.length; n++) {
   const reader = await con.runAndReadAll(
     `SELECT trade_id::VARCHAR || ',' || coalesce(side, '') AS line
-     FROM read_parquet('${root}/*/*/*.parquet', hive_partitioning = false)
+     FROM read_parquet('${root}/*/*/*.parquet', hive_partitioning = false, union_by_name = true)
      WHERE ${predicates[n]}`);
   const lines = reader.getRows().map((r) => String(r[0])).sort();
   fs.writeFileSync(`${outDir}/${n}.txt`, lines.map((l) => l + '\n').join(''));

@@ -39,7 +39,7 @@ expect_problem() {
 
 reset
 ff verify "$ds" >"$scratch/out" || fail "a good dataset does not verify: $(cat "$scratch/out")"
-grep -q "9 file(s) in 9 partition(s), 0 problem(s)" "$scratch/out" || fail "summary: $(cat "$scratch/out")"
+grep -q "10 file(s) in 9 partition(s), 0 problem(s)" "$scratch/out" || fail "summary: $(cat "$scratch/out")"
 
 # A truncated file: the footer is gone.
 reset
