@@ -90,6 +90,21 @@ ff cat "$ds" --partition date=2025-11-27 --explain --format jsonl >/dev/null 2>"
 grep -q "^explain: partitions: 9, skipped by partition values: 6$" "$scratch/explain.txt" ||
     fail "explain: --partition prunes like a predicate"
 
+# NULL partition values: rows moved into product_id=__HIVE_DEFAULT_PARTITION__ are found
+# by IS NULL (every other partition skipped) and left out by comparisons, as SQL says.
+cp -a "$ds" "$scratch/nulls"
+ff update "$scratch/nulls" --set "product_id = NULL" --where "trade_id < 100" >/dev/null
+[ "$(ff cat "$scratch/nulls" --where "product_id IS NULL" --explain --format jsonl \
+    2>"$scratch/explain.txt" | wc -l)" = 100 ] || fail "IS NULL on the NULL partition"
+grep -q "^explain: partitions: 10, skipped by partition values: 9$" "$scratch/explain.txt" ||
+    fail "explain: IS NULL skips the other partitions"
+[ "$(ff cat "$scratch/nulls" --partition product_id=__HIVE_DEFAULT_PARTITION__ --format jsonl |
+    wc -l)" = 100 ] || fail "--partition K=__HIVE_DEFAULT_PARTITION__"
+total=$(ff cat "$scratch/nulls" --format jsonl | wc -l)
+eth=$(ff cat "$scratch/nulls" --where "product_id = 'ETH-USD'" --format jsonl | wc -l)
+[ "$(ff cat "$scratch/nulls" --where "product_id <> 'ETH-USD'" --format jsonl | wc -l)" = \
+    $((total - eth - 100)) ] || fail "<> must leave NULL partition values out"
+
 # Bad expressions and options: exit 2 with a message naming the position.
 expect_usage() {
     local pattern=$1
