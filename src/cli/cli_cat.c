@@ -37,6 +37,9 @@ typedef struct cat_state {
     int64_t block_rows;
     int32_t num_fields;
     char **field_names; /* borrowed per file; copied for the table header */
+    /* Per header column: the current file's cursor field showing it, or -1 when the file
+     * lacks the column (a drifted dataset) and the cell is NULL. */
+    int32_t *out_map;
     int *widths;
     ff_text_sink out;  /* jsonl / csv output, flushed in chunks */
     ff_text_sink cell; /* one field in display mode */
@@ -164,12 +167,16 @@ static ff_status emit_row(cat_state *st, ff_row_cursor *cursor, ff_error *err) {
             flush_out(st);
         return st->out.status;
     }
-    for (int32_t field_pos = 0; field_pos < cursor->num_fields; field_pos++) {
+    for (int32_t field_pos = 0; field_pos < st->num_fields; field_pos++) {
         ff_text_sink_reset(&st->cell);
-        st->cell.wrote_null = false;
-        ff_status status = ff_row_cursor_render_field(cursor, field_pos, &st->cell, err);
-        if (status != FF_OK)
-            return status;
+        st->cell.wrote_null = true;
+        if (st->out_map[field_pos] >= 0) {
+            st->cell.wrote_null = false;
+            ff_status status =
+                ff_row_cursor_render_field(cursor, st->out_map[field_pos], &st->cell, err);
+            if (status != FF_OK)
+                return status;
+        }
         const uint8_t *text = st->cell.buf.data ? st->cell.buf.data : (const uint8_t *)"";
         size_t len = st->cell.buf.len;
         if (st->cell.wrote_null) {
@@ -240,6 +247,40 @@ static ff_status skip_row(cat_state *st, ff_row_cursor *cursor, ff_error *err) {
     return status;
 }
 
+/* Fields of a later file for the header the first file set, by name: a header column the file
+ * lacks shows NULL; a column the header lacks is refused unless --columns chose the header
+ * (it would otherwise vanish from the output unnoticed). */
+static ff_status match_header(cat_state *st, const ff_schema *schema, const char *path,
+                              int32_t **fields, int32_t *num_fields, ff_error *err) {
+    const ff_schema_node *root = schema->root;
+    *num_fields = 0;
+    *fields = calloc((size_t)st->num_fields + 1, sizeof(int32_t));
+    if (!*fields)
+        return ff_error_set(err, FF_ERR_NO_MEMORY, "out of memory");
+    for (int32_t field_pos = 0; field_pos < st->num_fields; field_pos++) {
+        st->out_map[field_pos] = -1;
+        for (int32_t child_idx = 0; child_idx < root->num_children; child_idx++)
+            if (!strcmp(root->children[child_idx]->name, st->field_names[field_pos])) {
+                st->out_map[field_pos] = *num_fields;
+                (*fields)[(*num_fields)++] = child_idx;
+                break;
+            }
+    }
+    if (st->columns || *num_fields == root->num_children)
+        return FF_OK;
+    for (int32_t child_idx = 0; child_idx < root->num_children; child_idx++) {
+        bool is_shown = false;
+        for (int32_t field_pos = 0; field_pos < *num_fields; field_pos++)
+            is_shown |= (*fields)[field_pos] == child_idx;
+        if (!is_shown)
+            return ff_error_set(err, FF_ERR_SCHEMA,
+                                "%s: column '%s' is not among the first file's columns; choose "
+                                "columns with --columns or use --format jsonl",
+                                path, root->children[child_idx]->name);
+    }
+    return FF_OK;
+}
+
 static ff_status cat_file(cat_state *st, size_t file_idx, const char *path, ff_error *err) {
     ff_reader *reader = NULL;
     ff_row_cursor cursor;
@@ -251,7 +292,10 @@ static ff_status cat_file(cat_state *st, size_t file_idx, const char *path, ff_e
     if (status != FF_OK)
         goto cleanup;
     const ff_schema *schema = ff_reader_schema(reader);
-    status = choose_fields(st, schema, path, &fields, &num_fields, err);
+    if (st->field_names)
+        status = match_header(st, schema, path, &fields, &num_fields, err);
+    else
+        status = choose_fields(st, schema, path, &fields, &num_fields, err);
     if (status != FF_OK)
         goto cleanup;
     status = ff_row_cursor_init(&cursor, schema, fields, num_fields, err);
@@ -266,11 +310,13 @@ static ff_status cat_file(cat_state *st, size_t file_idx, const char *path, ff_e
         st->num_fields = num_fields;
         st->field_names = calloc((size_t)num_fields + 1, sizeof(char *));
         st->widths = calloc((size_t)num_fields + 1, sizeof(int));
-        if (!st->field_names || !st->widths) {
+        st->out_map = calloc((size_t)num_fields + 1, sizeof(int32_t));
+        if (!st->field_names || !st->widths || !st->out_map) {
             status = ff_error_set(err, FF_ERR_NO_MEMORY, "out of memory");
             goto cleanup;
         }
         for (int32_t field_pos = 0; field_pos < num_fields; field_pos++) {
+            st->out_map[field_pos] = field_pos;
             st->field_names[field_pos] = strdup(cursor.fields[field_pos]->name);
             if (!st->field_names[field_pos]) {
                 status = ff_error_set(err, FF_ERR_NO_MEMORY, "out of memory");
@@ -294,10 +340,6 @@ static ff_status cat_file(cat_state *st, size_t file_idx, const char *path, ff_e
                 goto cleanup;
             }
         }
-    } else if (st->format != FORMAT_JSONL && num_fields != st->num_fields) {
-        status = ff_error_set(err, FF_ERR_SCHEMA, "%s: has %d columns, the first file had %d", path,
-                              num_fields, st->num_fields);
-        goto cleanup;
     }
     for (int32_t rg_idx = 0; rg_idx < ff_reader_num_row_groups(reader); rg_idx++) {
         if (st->limit >= 0 && st->printed >= st->limit)
@@ -497,6 +539,7 @@ static int cat_run(int argc, char **argv, char **partitions) {
         free(st.field_names[field_pos]);
     free(st.field_names);
     free(st.widths);
+    free(st.out_map);
     free(st.cell_offsets);
     free(st.columns);
     ff_buf_free(&st.cells);
