@@ -133,14 +133,15 @@ ff_status ops_verify_file(void *user, const char *root, const ff_dataset_file *f
             if (num_bad) {
                 char held[96];
                 describe_slot(vec, first_bad, &text, held, sizeof held);
-                status = ff_error_set(
-                    err, FF_ERR_CORRUPT,
-                    "row group %d: column '%s': %" PRId64 " of %" PRId64
-                    " rows disagree with the directory (%s=%s); row %" PRId64 " holds %s",
-                    rg_idx, discovery->partition_columns[col], num_bad, batch.num_rows,
-                    discovery->partition_columns[col],
-                    dir->is_null ? FF_HIVE_DEFAULT_PARTITION : (const char *)dir->bytes, first_bad,
-                    held);
+                status = ff_error_set(err, FF_ERR_CORRUPT,
+                                      "row group %d: column '%s': %" PRId64 " of %" PRId64
+                                      " rows disagree with the directory (%s=%s); row %" PRId64
+                                      " holds %s",
+                                      rg_idx, discovery->partition_columns[col], num_bad,
+                                      batch.num_rows, discovery->partition_columns[col],
+                                      dir->is_null ? FF_HIVE_DEFAULT_PARTITION
+                                                   : (dir->bytes ? (const char *)dir->bytes : ""),
+                                      first_bad, held);
                 goto cleanup;
             }
         }
