@@ -17,6 +17,7 @@ int ff_cli_schema(int argc, char **argv);
 int ff_cli_inspect(int argc, char **argv);
 int ff_cli_cat(int argc, char **argv);
 int ff_cli_fingerprint(int argc, char **argv);
+int ff_cli_copy(int argc, char **argv);
 int ff_cli_recover(int argc, char **argv);
 int ff_cli_verify(int argc, char **argv);
 int ff_cli_backups(int argc, char **argv);
@@ -31,6 +32,7 @@ int ff_cli_dedup(int argc, char **argv);
     X("inspect", ff_cli_inspect, "files, partitions, rows, bytes, statistics, small files")        \
     X("cat", ff_cli_cat, "print rows as a table, CSV or canonical JSON lines")                     \
     X("fingerprint", ff_cli_fingerprint, "order-independent content fingerprint")                  \
+    X("copy", ff_cli_copy, "rewrite a file or dataset with another codec, page or row-group size") \
     X("recover", ff_cli_recover, "finish or undo what a crash left behind")                        \
     X("verify", ff_cli_verify, "check a dataset's structure and tool state")                       \
     X("backups", ff_cli_backups, "list, restore, drop or prune backups")                           \

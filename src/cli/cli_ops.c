@@ -231,7 +231,8 @@ int ff_cli_ops_finish(ff_cli_ops *cli, ff_status status, const ff_error *err,
            " partitions; %s -> %s%s\n",
            stats->files_rewritten, stats->files_removed, stats->files_added,
            stats->partitions_touched, before, after, stats->is_dry_run ? " (estimated)" : "");
-    if (stats->last_txid[0] && !cli->options.no_backup)
+    if (stats->last_txid[0] && !cli->options.no_backup &&
+        stats->files_rewritten + stats->files_removed > 0)
         printf("%s: backup kept; undo with: fluxforge backups %s restore %s\n", cli->command,
                cli->root ? cli->root : "DATASET", stats->last_txid);
     return FF_EXIT_OK;

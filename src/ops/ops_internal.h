@@ -84,8 +84,7 @@ ff_status ops_partition_text(const ff_vector *vec, int64_t row, ff_buf *out, boo
                              ff_error *err);
 /* The typed scalar of a partition directory value for a column of type `type`, for range
  * analysis. @return false when the text cannot be read as the type (then nothing is known). */
-bool ops_partition_scalar(const ff_type *type, const ff_partition_value *value, ff_scalar *out,
-                          int64_t *scratch);
+bool ops_partition_scalar(const ff_type *type, const ff_partition_value *value, ff_scalar *out);
 /* Facts from a column chunk's statistics. */
 void ops_facts_from_stats(const ff_type *type, const ff_column_stats *stats, int64_t num_rows,
                           ff_column_facts *facts);

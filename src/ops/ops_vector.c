@@ -339,9 +339,7 @@ ff_status ops_partition_text(const ff_vector *vec, int64_t row, ff_buf *out, boo
     return status;
 }
 
-bool ops_partition_scalar(const ff_type *type, const ff_partition_value *value, ff_scalar *out,
-                          int64_t *scratch) {
-    (void)scratch;
+bool ops_partition_scalar(const ff_type *type, const ff_partition_value *value, ff_scalar *out) {
     memset(out, 0, sizeof *out);
     if (value->is_null) {
         out->is_null = true;

@@ -36,7 +36,6 @@ ff_status ops_row_group_facts(ff_reader *reader, int32_t row_group_idx, int64_t 
 void ops_partition_facts(const ff_field *fields, const int32_t *partition_fields,
                          const ff_discovery *discovery, const ff_dataset_file *file,
                          ff_column_facts *facts) {
-    int64_t scratch = 0;
     for (size_t col = 0; col < discovery->num_partition_columns; col++) {
         int32_t field_idx = partition_fields[col];
         if (field_idx < 0)
@@ -44,7 +43,7 @@ void ops_partition_facts(const ff_field *fields, const int32_t *partition_fields
         ff_scalar scalar;
         /* A directory value the column's type cannot read (a typo, another writer's text
          * form) tells the analysis nothing rather than something false. */
-        if (ops_partition_scalar(&fields[field_idx].type, &file->values[col], &scalar, &scratch)) {
+        if (ops_partition_scalar(&fields[field_idx].type, &file->values[col], &scalar)) {
             ff_column_facts_init(&facts[field_idx]);
             facts[field_idx].is_exact = true;
             facts[field_idx].value = scalar;

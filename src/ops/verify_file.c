@@ -118,8 +118,7 @@ ff_status ops_verify_file(void *user, const char *root, const ff_dataset_file *f
             const ff_vector *vec = &batch.columns[leaves[col]];
             const ff_partition_value *dir = &file->values[col];
             ff_scalar expected;
-            int64_t scratch = 0;
-            bool has_scalar = ops_partition_scalar(&vec->type, dir, &expected, &scratch);
+            bool has_scalar = ops_partition_scalar(&vec->type, dir, &expected);
             int64_t num_bad = 0, first_bad = -1;
             for (int64_t row = 0; row < batch.num_rows; row++) {
                 bool matches = false;

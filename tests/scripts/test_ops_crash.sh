@@ -112,8 +112,10 @@ check_op() {
     echo "$name: $steps crash points, enospc and eio: ok"
 }
 
-check_op delete delete --where "price > 110 AND side = 'ask'"
-check_op update update --set "product_id='XRP-USD'" --set "spread=best_ask - best_bid" --where "trade_id % 5 = 0"
+# Each operation touches a few files, so that every step of the protocol is hit without
+# repeating the same steps for many files.
+check_op delete delete --where "product_id = 'BTC-USD' AND price > 105 AND side = 'ask'"
+check_op update update --set "product_id='XRP-USD'" --set "spread=best_ask - best_bid" --where "trade_id IN (3, 5)"
 check_op upsert upsert --from "$scratch/input.parquet" --key trade_id
-check_op dedup dedup --key size --keep last --order-by price
+check_op dedup dedup --key size --keep last --order-by price --partition product_id=BTC-USD
 echo "ops crash tests: $total_points crash points"

@@ -175,14 +175,13 @@ FF_TEST(partition_text_and_scalar_round_trip) {
     EXPECT_TRUE(!memcmp(text.data, "2025-11-26", 10));
     ff_partition_value value = {(const uint8_t *)"2025-11-26", 10, false};
     ff_scalar scalar;
-    int64_t scratch = 0;
-    EXPECT_TRUE(ops_partition_scalar(&date, &value, &scalar, &scratch));
+    EXPECT_TRUE(ops_partition_scalar(&date, &value, &scalar));
     EXPECT_EQ_INT(scalar.i64, 20418);
     ff_type i32 = int_type(FF_PHYSICAL_INT32);
     ff_partition_value bad = {(const uint8_t *)"12x", 3, false};
-    EXPECT_TRUE(!ops_partition_scalar(&i32, &bad, &scalar, &scratch));
+    EXPECT_TRUE(!ops_partition_scalar(&i32, &bad, &scalar));
     ff_partition_value null_value = {NULL, 0, true};
-    EXPECT_TRUE(ops_partition_scalar(&i32, &null_value, &scalar, &scratch) && scalar.is_null);
+    EXPECT_TRUE(ops_partition_scalar(&i32, &null_value, &scalar) && scalar.is_null);
     ff_buf_free(&text);
 }
 

@@ -268,8 +268,8 @@ FF_TEST(long_strings_are_truncated_as_bounds) {
     EXPECT_TRUE(!out.is_min_value_exact && !out.is_max_value_exact);
     ff_stats_free(&stats);
 
-    /* Two-byte characters: the cut lands on a character boundary, and a max with no ASCII
-     * byte to round up stays whole. */
+    /* Two-byte characters: the cut lands on a character boundary, and the max rounds up by
+     * a whole character (e-acute becomes e-circumflex), so both stay valid UTF-8. */
     ff_stats_init(&stats, &t);
     char wide[41];
     for (int i = 0; i < 20; i++)
@@ -280,9 +280,78 @@ FF_TEST(long_strings_are_truncated_as_bounds) {
     EXPECT_OK(ff_stats_update(&stats, &vals, &err), &err);
     EXPECT_OK(ff_stats_to_thrift(&stats, 11, &arena, &out, &err), &err);
     EXPECT_EQ_INT(out.min_value.len, 10);
-    EXPECT_EQ_INT(out.max_value.len, 40);
-    EXPECT_TRUE(out.is_max_value_exact && !out.is_min_value_exact);
+    EXPECT_EQ_INT(out.max_value.len, 10);
+    EXPECT_TRUE(memcmp(out.max_value.data, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xaa", 10) == 0);
+    EXPECT_TRUE(!out.is_max_value_exact && !out.is_min_value_exact);
     ff_stats_free(&stats);
+
+    /* Rounding carries into the character before: U+007F becomes U+0080 (two bytes). */
+    ff_stats_init(&stats, &t);
+    const char *del_strings[] = {"ab\x7f\x7fzzzz"};
+    vals = span_values(spans, del_strings, 1);
+    EXPECT_OK(ff_stats_update(&stats, &vals, &err), &err);
+    EXPECT_OK(ff_stats_to_thrift(&stats, 4, &arena, &out, &err), &err);
+    EXPECT_EQ_INT(out.max_value.len, 5);
+    EXPECT_TRUE(memcmp(out.max_value.data, "ab\x7f\xc2\x80", 5) == 0);
+    ff_stats_free(&stats);
+
+    /* Nothing to round up: the whole value when it was kept whole, no bounds otherwise. */
+    ff_type binary = make_type(FF_PHYSICAL_BYTE_ARRAY, FF_LOGICAL_NONE);
+    ff_stats_init(&stats, &binary);
+    const char *ff_strings[] = {"\xff\xff\xff\xff\xff\xff"};
+    vals = span_values(spans, ff_strings, 1);
+    EXPECT_OK(ff_stats_update(&stats, &vals, &err), &err);
+    EXPECT_OK(ff_stats_to_thrift(&stats, 3, &arena, &out, &err), &err);
+    EXPECT_TRUE(out.has_max_value && out.max_value.len == 6 && out.is_max_value_exact);
+    ff_stats_free(&stats);
+    ff_stats_init(&stats, &binary);
+    stats.keep_len = 4;
+    EXPECT_OK(ff_stats_update(&stats, &vals, &err), &err);
+    EXPECT_OK(ff_stats_to_thrift(&stats, 3, &arena, &out, &err), &err);
+    EXPECT_TRUE(!out.has_max_value && !out.has_min_value && out.has_null_count);
+    ff_stats_free(&stats);
+    ff_arena_free(&arena);
+}
+
+/* Keeping truncate_len + 1 bytes of the bounds writes the same bounds as keeping them whole. */
+FF_TEST(kept_prefixes_give_the_same_truncated_bounds) {
+    ff_error err;
+    ff_arena arena;
+    ff_arena_init(&arena, 0);
+    ff_type t = make_type(FF_PHYSICAL_BYTE_ARRAY, FF_LOGICAL_NONE);
+    uint64_t seed = 5;
+    char strings[200][40];
+    const char *pointers[200];
+    for (int i = 0; i < 200; i++) {
+        int len = (int)(seed % 39);
+        for (int j = 0; j < len; j++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            strings[i][j] = (char)('a' + (seed >> 60) % 3);
+        }
+        strings[i][len] = 0;
+        pointers[i] = strings[i];
+    }
+    ff_span spans[200];
+    ff_dense_values vals = span_values(spans, pointers, 200);
+    for (int32_t truncate = 1; truncate < 12; truncate++) {
+        ff_stats full, kept;
+        ff_stats_init(&full, &t);
+        ff_stats_init(&kept, &t);
+        kept.keep_len = truncate + 1;
+        EXPECT_OK(ff_stats_update(&full, &vals, &err), &err);
+        EXPECT_OK(ff_stats_update(&kept, &vals, &err), &err);
+        ff_pq_statistics a, b;
+        EXPECT_OK(ff_stats_to_thrift(&full, truncate, &arena, &a, &err), &err);
+        EXPECT_OK(ff_stats_to_thrift(&kept, truncate, &arena, &b, &err), &err);
+        EXPECT_EQ_INT(a.min_value.len, b.min_value.len);
+        EXPECT_EQ_INT(a.max_value.len, b.max_value.len);
+        EXPECT_TRUE(!memcmp(a.min_value.data, b.min_value.data, (size_t)a.min_value.len));
+        EXPECT_TRUE(!memcmp(a.max_value.data, b.max_value.data, (size_t)a.max_value.len));
+        EXPECT_EQ_INT(a.is_min_value_exact, b.is_min_value_exact);
+        EXPECT_EQ_INT(a.is_max_value_exact, b.is_max_value_exact);
+        ff_stats_free(&full);
+        ff_stats_free(&kept);
+    }
     ff_arena_free(&arena);
 }
 
@@ -380,5 +449,6 @@ FF_TEST_MAIN(FF_CASE(sort_order_follows_logical_type),
              FF_CASE(float_bounds_from_negative_values), FF_CASE(float16_compares_as_half_floats),
              FF_CASE(strings_compare_as_unsigned_bytes),
              FF_CASE(long_strings_are_truncated_as_bounds),
+             FF_CASE(kept_prefixes_give_the_same_truncated_bounds),
              FF_CASE(decimal_bytes_compare_signed_big_endian), FF_CASE(merge_and_thrift_fields),
              FF_CASE(boolean_bounds))

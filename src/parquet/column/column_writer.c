@@ -142,6 +142,8 @@ ff_status ff_column_writer_create(const ff_schema_node *leaf, const ff_column_wr
     ff_buf_init(&cw->data_pages, 0);
     ff_buf_init(&cw->dict_page, 0);
     ff_stats_init(&cw->chunk_stats, &leaf->type);
+    if (opts->truncate_len > 0)
+        cw->page_stats.keep_len = cw->chunk_stats.keep_len = opts->truncate_len + 1;
     ff_page_index_init(&cw->page_index);
     ff_hash_set_init(&cw->bloom_set);
     ff_column_writer_reset_chunk(cw);

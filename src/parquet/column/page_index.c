@@ -49,9 +49,7 @@ static ff_status page_index_reserve(ff_page_index_builder *builder, ff_error *er
     if (builder->cap > INT32_MAX / 2)
         return ff_error_set(err, FF_ERR_LIMIT, "too many pages in one column chunk");
     int32_t new_cap = builder->cap ? builder->cap * 2 : 16;
-    ff_status status = FF_OK;
-    if (status == FF_OK)
-        status = grow_array((void **)&builder->null_pages, new_cap, sizeof(bool), err);
+    ff_status status = grow_array((void **)&builder->null_pages, new_cap, sizeof(bool), err);
     if (status == FF_OK)
         status = grow_array((void **)&builder->null_counts, new_cap, sizeof(int64_t), err);
     if (status == FF_OK)
@@ -96,15 +94,17 @@ ff_status ff_page_index_add_page(ff_page_index_builder *builder, const ff_stats 
         return FF_OK;
     }
     ff_pq_bytes min, max;
-    bool min_exact, max_exact;
+    bool min_exact, max_exact, has_bounds;
     status = ff_stats_bounds(stats, truncate_len, &builder->scratch, &min, &min_exact, &max,
-                             &max_exact, err);
-    if (status == FF_OK) {
+                             &max_exact, &has_bounds, err);
+    if (status == FF_OK && !has_bounds)
+        builder->has_column_index = false;
+    if (status == FF_OK && has_bounds) {
         builder->min_offsets[page_idx] = (int64_t)builder->bounds.len;
         builder->min_lens[page_idx] = (int32_t)min.len;
         status = ff_buf_append(&builder->bounds, min.data, (size_t)min.len, err);
     }
-    if (status == FF_OK) {
+    if (status == FF_OK && has_bounds) {
         builder->max_offsets[page_idx] = (int64_t)builder->bounds.len;
         builder->max_lens[page_idx] = (int32_t)max.len;
         status = ff_buf_append(&builder->bounds, max.data, (size_t)max.len, err);

@@ -294,9 +294,13 @@ static ff_status update_generic(ff_stats *stats, const ff_dense_values *vals, ff
         hi_len = stats->max.len;
     }
     bool changed = false;
+    size_t keep =
+        stats->order == FF_SORT_BYTES && stats->keep_len > 0 ? (size_t)stats->keep_len : SIZE_MAX;
     for (int64_t i = 0; i < vals->count; i++) {
         size_t len;
         const uint8_t *v = ff_dense_value(vals, i, &len);
+        if (len > keep)
+            len = keep;
         if (stats->order == FF_SORT_FLOAT16 && half_is_nan(v))
             continue;
         if (!has) {
@@ -394,10 +398,74 @@ static size_t utf8_prefix_len(const uint8_t *data, size_t len, size_t cap) {
     return cut;
 }
 
+/* Binary round-up: the prefix up to the last byte below 0xff, with that byte incremented.
+ * Returns the new length, 0 when every byte is 0xff. Works in place on buf. */
+static size_t round_up_binary(uint8_t *buf, size_t len) {
+    while (len > 0 && buf[len - 1] == 0xff)
+        len--;
+    if (len > 0)
+        buf[len - 1]++;
+    return len;
+}
+
+/* UTF-8 round-up: the prefix up to the last character that has a successor, that character
+ * replaced by its successor (skipping the surrogate range), so the result stays valid UTF-8
+ * and sorts above every string starting with the prefix. buf has room for 4 more bytes.
+ * Returns the new length, 0 when every character is U+10FFFF. */
+static size_t round_up_utf8(uint8_t *buf, size_t len) {
+    size_t end = len;
+    while (end > 0) {
+        size_t start = end - 1;
+        while (start > 0 && (buf[start] & 0xc0) == 0x80)
+            start--;
+        uint32_t cp;
+        size_t n = end - start;
+        if (n == 1)
+            cp = buf[start];
+        else if (n == 2)
+            cp = ((uint32_t)(buf[start] & 0x1f) << 6) | (buf[start + 1] & 0x3f);
+        else if (n == 3)
+            cp = ((uint32_t)(buf[start] & 0x0f) << 12) | ((uint32_t)(buf[start + 1] & 0x3f) << 6) |
+                 (buf[start + 2] & 0x3f);
+        else
+            cp = ((uint32_t)(buf[start] & 0x07) << 18) | ((uint32_t)(buf[start + 1] & 0x3f) << 12) |
+                 ((uint32_t)(buf[start + 2] & 0x3f) << 6) | (buf[start + 3] & 0x3f);
+        cp++;
+        if (cp == 0xd800)
+            cp = 0xe000;
+        if (cp <= 0x10ffff) {
+            uint8_t *out = buf + start;
+            if (cp < 0x80) {
+                out[0] = (uint8_t)cp;
+                return start + 1;
+            }
+            if (cp < 0x800) {
+                out[0] = (uint8_t)(0xc0 | (cp >> 6));
+                out[1] = (uint8_t)(0x80 | (cp & 0x3f));
+                return start + 2;
+            }
+            if (cp < 0x10000) {
+                out[0] = (uint8_t)(0xe0 | (cp >> 12));
+                out[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+                out[2] = (uint8_t)(0x80 | (cp & 0x3f));
+                return start + 3;
+            }
+            out[0] = (uint8_t)(0xf0 | (cp >> 18));
+            out[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
+            out[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+            out[3] = (uint8_t)(0x80 | (cp & 0x3f));
+            return start + 4;
+        }
+        end = start;
+    }
+    return 0;
+}
+
 ff_status ff_stats_bounds(const ff_stats *stats, int32_t truncate_len, ff_arena *arena,
                           ff_pq_bytes *min, bool *min_exact, ff_pq_bytes *max, bool *max_exact,
-                          ff_error *err) {
+                          bool *has_bounds, ff_error *err) {
     *min_exact = *max_exact = true;
+    *has_bounds = true;
     const uint8_t *lo = stats->min.data, *hi = stats->max.data;
     size_t lo_len = stats->min.len, hi_len = stats->max.len;
     ff_status status;
@@ -433,20 +501,25 @@ ff_status ff_stats_bounds(const ff_stats *stats, int32_t truncate_len, ff_arena 
             *min_exact = false;
         }
         if (truncate_len > 0 && hi_len > (size_t)truncate_len) {
-            /* Round the prefix up: drop everything after the last byte that can be
-             * incremented, then increment it. Keep the full value when none can. */
             size_t cut = stats->is_utf8 ? utf8_prefix_len(hi, hi_len, (size_t)truncate_len)
                                         : (size_t)truncate_len;
-            uint8_t limit = stats->is_utf8 ? 0x7f : 0xff;
-            while (cut > 0 && hi[cut - 1] >= limit)
-                cut--;
-            if (cut > 0) {
-                status = arena_bytes(arena, hi, cut, max, err);
-                if (status != FF_OK)
-                    return status;
-                ((uint8_t *)max->data)[cut - 1]++;
+            uint8_t *rounded = ff_arena_alloc(arena, cut + 4, err);
+            if (!rounded)
+                return FF_ERR_NO_MEMORY;
+            memcpy(rounded, hi, cut);
+            size_t rounded_len =
+                stats->is_utf8 ? round_up_utf8(rounded, cut) : round_up_binary(rounded, cut);
+            if (rounded_len > 0) {
+                max->data = rounded;
+                max->len = (int64_t)rounded_len;
                 *max_exact = false;
                 return arena_bytes(arena, lo, lo_len, min, err);
+            }
+            /* Nothing to round up (all 0xff bytes, or U+10FFFF characters): the whole value
+             * is the only upper bound, and only a value kept whole can give it. */
+            if (stats->keep_len > 0 && hi_len >= (size_t)stats->keep_len) {
+                *has_bounds = false;
+                return FF_OK;
             }
         }
         break;
@@ -466,10 +539,10 @@ ff_status ff_stats_to_thrift(const ff_stats *stats, int32_t truncate_len, ff_are
     out->null_count = stats->null_count;
     if (!stats->has_min_max || stats->order == FF_SORT_NONE)
         return FF_OK;
-    bool min_exact, max_exact;
+    bool min_exact, max_exact, has_bounds;
     ff_status status = ff_stats_bounds(stats, truncate_len, arena, &out->min_value, &min_exact,
-                                       &out->max_value, &max_exact, err);
-    if (status != FF_OK)
+                                       &out->max_value, &max_exact, &has_bounds, err);
+    if (status != FF_OK || !has_bounds)
         return status;
     out->has_min_value = out->has_max_value = true;
     out->has_is_min_value_exact = out->has_is_max_value_exact = true;

@@ -23,7 +23,7 @@
  * Long byte-string bounds are truncated (arrow-rs and parquet-mr do the same, so page headers
  * and the page index stay small): the min becomes a prefix, the max a prefix whose last byte
  * is incremented, and is_{min,max}_value_exact say so. STRING values are cut at a UTF-8
- * character boundary and their max is only rounded up at an ASCII byte, so bounds stay valid
+ * character boundary and their max is rounded up by a whole character, so bounds stay valid
  * UTF-8. Decimal bytes are never truncated. */
 #ifndef FF_PARQUET_COLUMN_STATISTICS_H
 #define FF_PARQUET_COLUMN_STATISTICS_H
@@ -64,14 +64,19 @@ int ff_stats_compare(ff_sort_order order, const uint8_t *a, size_t a_len, const 
 
 typedef struct ff_stats {
     ff_sort_order order;
-    bool is_utf8;       /* STRING/ENUM/JSON: truncate at character boundaries */
+    bool is_utf8; /* STRING/ENUM/JSON: truncate at character boundaries */
+    /* FF_SORT_BYTES: keep only this many leading bytes of the bounds (0 = all). Truncation is
+     * monotone (a <= b implies prefix(a) <= prefix(b)), so the smallest prefix is the prefix
+     * of the smallest value: with truncate_len + 1 bytes kept, ff_stats_bounds still writes
+     * exactly what it would from the full values, and a 1 GiB string costs 65 bytes here. */
+    int32_t keep_len;
     bool has_min_max;   /* at least one non-null, non-NaN value was seen */
     int64_t null_count; /* maintained by the caller; merged and written here */
     ff_buf min;         /* PLAIN bytes of the smallest value so far (owned) */
     ff_buf max;
 } ff_stats;
 
-/* No allocation until the first value. */
+/* No allocation until the first value. Byte-string bounds are kept whole; see keep_len. */
 void ff_stats_init(ff_stats *stats, const ff_type *type);
 /* Forgets the values, keeps the memory and the type. */
 void ff_stats_reset(ff_stats *stats);
@@ -84,10 +89,12 @@ ff_status ff_stats_update(ff_stats *stats, const ff_dense_values *vals, ff_error
 ff_status ff_stats_merge(ff_stats *dst, const ff_stats *src, ff_error *err);
 
 /* The bounds as written: zeros signed per the float rule, long byte strings truncated to
- * truncate_len bytes (0 = never). Only when stats->has_min_max. The bytes live in `arena`. */
+ * truncate_len bytes (0 = never). Only when stats->has_min_max. The bytes live in `arena`.
+ * *has_bounds is false in the one case no valid bound exists: a kept prefix of the maximum
+ * that cannot be rounded up (every byte 0xff, or every character U+10FFFF). */
 ff_status ff_stats_bounds(const ff_stats *stats, int32_t truncate_len, ff_arena *arena,
                           ff_pq_bytes *min, bool *min_exact, ff_pq_bytes *max, bool *max_exact,
-                          ff_error *err);
+                          bool *has_bounds, ff_error *err);
 
 /* Fills a Thrift Statistics struct (see the file comment for which fields); bytes live in
  * `arena`. */

@@ -30,7 +30,7 @@ ff_status ff_tc_struct_begin(ff_tc_reader *r, ff_error *err) {
 
 ff_status ff_tc_field_next(ff_tc_reader *r, int16_t *last_id, ff_tc_field *f, ff_error *err) {
     f->offset = ff_cursor_offset(r->cur);
-    uint8_t header = 0;
+    uint8_t header;
     FF_FORWARD_IF_ERROR(ff_cursor_u8(r->cur, &header, err));
     f->type = header & 0x0f;
     f->bool_value = false;
@@ -70,7 +70,7 @@ ff_status ff_tc_field_next(ff_tc_reader *r, int16_t *last_id, ff_tc_field *f, ff
 
 ff_status ff_tc_list_begin(ff_tc_reader *r, uint8_t *elem_type, int32_t *count, ff_error *err) {
     size_t offset = ff_cursor_offset(r->cur);
-    uint8_t header = 0;
+    uint8_t header;
     FF_FORWARD_IF_ERROR(ff_cursor_u8(r->cur, &header, err));
     uint64_t size = header >> 4;
     *elem_type = header & 0x0f;
@@ -102,7 +102,7 @@ ff_status ff_tc_read_int(ff_tc_reader *r, uint8_t type, int64_t min, int64_t max
     size_t offset = ff_cursor_offset(r->cur);
     int64_t value;
     if (type == FF_TC_I8) {
-        uint8_t byte = 0;
+        uint8_t byte;
         FF_FORWARD_IF_ERROR(ff_cursor_u8(r->cur, &byte, err));
         value = (int8_t)byte;
     } else if (tc_type_is_int(type)) {
@@ -120,7 +120,7 @@ ff_status ff_tc_read_int(ff_tc_reader *r, uint8_t type, int64_t min, int64_t max
 }
 
 ff_status ff_tc_read_bool_elem(ff_tc_reader *r, bool *out, ff_error *err) {
-    uint8_t byte = 0;
+    uint8_t byte;
     FF_FORWARD_IF_ERROR(ff_cursor_u8(r->cur, &byte, err));
     /* Writers put 1 for true and 2 (or, in some implementations, 0) for false. */
     *out = byte == 1;
@@ -164,7 +164,7 @@ static ff_status tc_skip_map(ff_tc_reader *r, ff_error *err) {
     FF_FORWARD_IF_ERROR(ff_cursor_uvarint(r->cur, &size, err));
     if (size == 0)
         return FF_OK;
-    uint8_t types = 0;
+    uint8_t types;
     FF_FORWARD_IF_ERROR(ff_cursor_u8(r->cur, &types, err));
     uint8_t key_type = types >> 4, value_type = types & 0x0f;
     if (!tc_type_is_valid(key_type) || !tc_type_is_valid(value_type))
@@ -202,8 +202,8 @@ ff_status ff_tc_skip(ff_tc_reader *r, uint8_t type, ff_error *err) {
     case FF_TC_DOUBLE:
         return ff_cursor_skip(r->cur, 8, err);
     case FF_TC_BINARY: {
-        const uint8_t *data = NULL;
-        size_t len = 0;
+        const uint8_t *data;
+        size_t len;
         return ff_tc_read_binary_view(r, &data, &len, err);
     }
     case FF_TC_LIST:
