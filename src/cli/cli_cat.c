@@ -239,9 +239,20 @@ static ff_status choose_fields(cat_state *st, const ff_schema *schema, const cha
     return FF_OK;
 }
 
-/* Walks past the current row without printing it (nested columns need the cursor to consume
- * their levels in order). */
-static ff_status skip_row(cat_state *st, ff_row_cursor *cursor, ff_error *err) {
+/* True when every column the cursor renders is flat: its rows are slots, so a row can be
+ * passed over without being rendered. */
+static bool cursor_is_flat(const ff_row_cursor *cursor) {
+    for (int32_t col_pos = 0; col_pos < cursor->num_leaf_columns; col_pos++)
+        if (!cursor->leaves[cursor->leaf_columns[col_pos]].is_flat)
+            return false;
+    return true;
+}
+
+/* Walks past the current row without printing it. Nested columns need the cursor to consume
+ * their levels in order, so their rows are rendered into a sink that drops the text. */
+static ff_status skip_row(cat_state *st, ff_row_cursor *cursor, bool is_flat, ff_error *err) {
+    if (is_flat)
+        return ff_row_cursor_end_row(cursor, err);
     ff_status status = ff_row_cursor_render_row(cursor, &st->skip, err);
     ff_text_sink_reset(&st->skip);
     return status;
@@ -361,13 +372,14 @@ static ff_status cat_file(cat_state *st, size_t file_idx, const char *path, ff_e
         if (status != FF_OK)
             goto cleanup;
         int64_t sel_idx = 0;
+        bool is_flat = cursor_is_flat(&cursor);
         for (int64_t row_idx = 0; row_idx < batch.num_rows; row_idx++) {
             if (st->limit >= 0 && st->printed >= st->limit)
                 break;
             bool is_selected = !sel || (sel_idx < sel->num_rows && sel->rows[sel_idx] == row_idx);
             if (sel && is_selected)
                 sel_idx++;
-            status = is_selected ? emit_row(st, &cursor, err) : skip_row(st, &cursor, err);
+            status = is_selected ? emit_row(st, &cursor, err) : skip_row(st, &cursor, is_flat, err);
             if (status != FF_OK) {
                 ff_error_prefix(err, "%s: row group %d", path, rg_idx);
                 goto cleanup;

@@ -105,6 +105,15 @@ eth=$(ff cat "$scratch/nulls" --where "product_id = 'ETH-USD'" --format jsonl | 
 [ "$(ff cat "$scratch/nulls" --where "product_id <> 'ETH-USD'" --format jsonl | wc -l)" = \
     $((total - eth - 100)) ] || fail "<> must leave NULL partition values out"
 
+# A file with a nested column: rows the predicate rejects are walked past level by level.
+nested="${FF_CORPUS_DIR:-}/parquet-testing/repeated_no_annotation.parquet"
+if [ -f "$nested" ]; then
+    ff cat "$nested" --format jsonl | grep -E '^\[(2|4|6),' >"$scratch/want.txt"
+    ff cat "$nested" --format jsonl --where "id % 2 = 0" >"$scratch/got.txt"
+    cmp -s "$scratch/got.txt" "$scratch/want.txt" || fail "nested file: $(cat "$scratch/got.txt")"
+    [ "$(ff cat "$nested" --format jsonl --where "id >= 5" | wc -l)" = 2 ] || fail "nested tail"
+fi
+
 # Bad expressions and options: exit 2 with a message naming the position.
 expect_usage() {
     local pattern=$1
