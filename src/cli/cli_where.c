@@ -146,8 +146,12 @@ static ff_status compile_global(cli_where *where, const char *text, const char *
         table = ops_schema_table(&where->schema);
         status = ff_expr_compile(text, &table, &eopts, out, err);
     }
-    if (status == FF_ERR_EXPR_TYPE || status == FF_ERR_EXPR_SYNTAX)
-        ff_error_prefix(err, strcmp(label, "--where") ? "%s: %s" : "%s", label, where->text);
+    if (status != FF_ERR_EXPR_TYPE && status != FF_ERR_EXPR_SYNTAX)
+        return status;
+    if (strcmp(label, "--where"))
+        ff_error_prefix(err, "%s: %s", label, where->text);
+    else
+        ff_error_prefix(err, "--where");
     return status;
 }
 
