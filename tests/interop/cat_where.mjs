@@ -1,7 +1,7 @@
 // Builds a Hive-partitioned dataset with DuckDB and writes what DuckDB selects for each
 // predicate, for tests/scripts/test_cat_where.sh.
 //
-// usage: node cat_where.mjs ROOT PREDICATES.txt OUT_DIR [INT_ROOT]
+// usage: node cat_where.mjs ROOT PREDICATES.txt OUT_DIR [INT_ROOT [BARE_ROOT]]
 //   ROOT/product_id=<P>/date=<D>/part-0.parquet: 3 products x 3 dates, 5000 rows each in
 //   row groups of 2048 rows, `time` rising through each file so that a time range skips row
 //   groups. Columns product_id, date, time, trade_id, price, size, side (some NULL),
@@ -13,10 +13,12 @@
 //   selects, side empty for NULL, sorted.
 //   INT_ROOT/size=<n>/part-0.parquet: a dataset partitioned by an INTEGER column, with one
 //   directory spelled size=003 (its rows hold 3), for verify's typed comparison.
+//   BARE_ROOT/product_id=<P>/*.parquet: 30 rows (trade_id 0..29, product by trade_id % 3)
+//   written by DuckDB's PARTITION_BY, which leaves the partition column out of the files.
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
 
-const [root, predicatesPath, outDir, intRoot] = process.argv.slice(2);
+const [root, predicatesPath, outDir, intRoot, bareRoot] = process.argv.slice(2);
 const instance = await DuckDBInstance.create(':memory:');
 const con = await instance.connect();
 
@@ -67,4 +69,11 @@ if (intRoot) {
     await con.run(`COPY (SELECT i::BIGINT AS trade_id, ${size}::INTEGER AS size
       FROM range(100) t(i)) TO '${dir}/part-0.parquet' (FORMAT parquet)`);
   }
+}
+
+if (bareRoot) {
+  await con.run(`COPY (
+    SELECT CASE i % 3 WHEN 0 THEN 'BTC-USD' WHEN 1 THEN 'ETH-USD' ELSE 'SOL-USD' END AS product_id,
+           i::BIGINT AS trade_id
+    FROM range(30) t(i)) TO '${bareRoot}' (FORMAT parquet, PARTITION_BY (product_id))`);
 }

@@ -37,7 +37,8 @@ CASE WHEN side = 'buy' THEN price ELSE -price END > 120
 product_id = 'DOGE-USD'
 spread IS DISTINCT FROM 0.5 AND product_id <> 'ETH-USD' AND hour(time) = 3
 PREDICATES
-(cd "$interop" && node cat_where.mjs "$ds" "$scratch/predicates.txt" "$scratch/expected")
+(cd "$interop" && node cat_where.mjs "$ds" "$scratch/predicates.txt" "$scratch/expected" \
+    "$scratch/ints" "$scratch/bare")
 
 n=0
 while IFS= read -r predicate; do
@@ -104,6 +105,15 @@ total=$(ff cat "$scratch/nulls" --format jsonl | wc -l)
 eth=$(ff cat "$scratch/nulls" --where "product_id = 'ETH-USD'" --format jsonl | wc -l)
 [ "$(ff cat "$scratch/nulls" --where "product_id <> 'ETH-USD'" --format jsonl | wc -l)" = \
     $((total - eth - 100)) ] || fail "<> must leave NULL partition values out"
+
+# Partition columns the files do not store (DuckDB's default) come from the directories.
+[ "$(ff cat "$scratch/bare" --where "product_id = 'ETH-USD' AND trade_id < 10" --format csv \
+    --explain 2>"$scratch/explain.txt" | tail -n +2 | LC_ALL=C sort | tr '\n' ' ')" = "1 4 7 " ] ||
+    fail "partition column known only from the directory"
+grep -q "^explain: partitions: 3, skipped by partition values: 2$" "$scratch/explain.txt" ||
+    fail "explain: pruning on a column the files lack"
+[ "$(ff cat "$scratch/bare" --where "product_id || '' = 'SOL-USD'" --format jsonl | wc -l)" = 10 ] ||
+    fail "evaluating a column the files lack"
 
 # A file with a nested column: rows the predicate rejects are walked past level by level.
 nested="${FF_CORPUS_DIR:-}/parquet-testing/repeated_no_annotation.parquet"
