@@ -74,6 +74,20 @@ static bool delete_row_group_may_match(void *user, ops_file *file, const ff_colu
     return ops_may_match(state->expr, facts, num_rows);
 }
 
+static bool delete_row_group_drops_all(void *user, ops_file *file, const ff_column_facts *facts,
+                                       int64_t num_rows) {
+    (void)user;
+    delete_file *state = file->step_state;
+    return ff_expr_analyze(state->expr, facts, num_rows) == FF_EXPR_ALWAYS_TRUE;
+}
+
+static void delete_drop_row_group(void *user, ops_engine *engine, ops_file *file,
+                                  int64_t num_rows) {
+    (void)user;
+    file->stats->rows_deleted += num_rows;
+    ops_engine_count(engine, num_rows, 0);
+}
+
 static ff_status delete_count(void *user, ops_engine *engine, ops_file *file, int32_t rg,
                               int64_t first_row, const ff_batch *batch, int64_t *num_affected,
                               ff_error *err) {
@@ -135,6 +149,8 @@ ff_status ff_dataset_delete(const char *root, const ff_delete_options *options, 
         .partition_may_match = delete_partition_may_match,
         .file_open = delete_file_open,
         .row_group_may_match = delete_row_group_may_match,
+        .row_group_drops_all = delete_row_group_drops_all,
+        .drop_row_group = delete_drop_row_group,
         .count = delete_count,
         .transform = delete_transform,
         .file_close = delete_file_close,

@@ -9,7 +9,9 @@
  * streamed row group by row group: row groups without affected rows pass through, the others
  * go through the step's transform, which emits rows to the file's own directory or to
  * others. Outputs are staged through ff_txn_add_file; the source file is removed in the same
- * transaction. Groups of partitions commit as separate transactions.
+ * transaction. Groups of partitions commit as separate transactions. Directories are handed to
+ * one worker per core (rewrite.c), so the steps keep their scratch in per-file state and count
+ * into ops_file.stats, never into shared fields.
  *
  * Nested columns are not rewritten: a file that holds affected rows and a nested column is
  * refused (FF_ERR_UNSUPPORTED) before anything is written. */
@@ -185,6 +187,12 @@ typedef struct ops_step {
     /* Optional: may a row group with these facts (one per eval field) hold affected rows? */
     bool (*row_group_may_match)(void *user, ops_file *file, const ff_column_facts *facts,
                                 int64_t num_rows);
+    /* Optional: does the step remove every row of a row group with these facts (a delete whose
+     * predicate is always true there)? Such row groups are neither read nor written; the step
+     * counts them in drop_row_group. */
+    bool (*row_group_drops_all)(void *user, ops_file *file, const ff_column_facts *facts,
+                                int64_t num_rows);
+    void (*drop_row_group)(void *user, ops_engine *engine, ops_file *file, int64_t num_rows);
     /* Counts affected rows of a batch holding the probe columns (others empty). */
     ff_status (*count)(void *user, ops_engine *engine, ops_file *file, int32_t row_group_idx,
                        int64_t first_row, const ff_batch *batch, int64_t *num_affected,

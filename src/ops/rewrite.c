@@ -8,8 +8,16 @@
  * until a row group is known to hold affected rows. A file with no affected row is closed
  * without having been written: it stays byte for byte as it was, inode included.
  *
- * Memory: one row group of the source plus the writers' buffered row group, per file; the
- * writers of a file are closed before the next file is opened. Partitions commit in groups
+ * Work is split by partition directory: one worker per core takes directories in path order,
+ * each with its own reader, scratch and writers, so files of different directories are
+ * rewritten at the same time; the transaction, the set of touched directories and the first
+ * error are shared under a mutex, and each worker's counts are folded into the caller's when
+ * the group's workers are joined. The rewritten files of one directory share their outputs
+ * (one per schema and metadata), so a partition becomes one new file and one fsync, not one
+ * per source file.
+ *
+ * Memory: per worker, one row group of the source plus its outputs' buffered row group; a
+ * worker closes its outputs before it takes the next directory. Partitions commit in groups
  * (ff_ops_options.partitions_per_commit), each group one transaction validated by row counts
  * (rows in - rows removed + rows added == rows out). */
 #include "ops/ops_internal.h"
@@ -702,6 +710,13 @@ static ff_status scan_file(ops_engine *engine, ops_file *file, int64_t *affected
                 first_row += rows;
                 continue;
             }
+            if (step->row_group_drops_all &&
+                step->row_group_drops_all(engine->sh->cfg.user, file, facts, rows)) {
+                affected[rg] = -1; /* all of it, known without reading */
+                *total += rows;
+                first_row += rows;
+                continue;
+            }
         }
         if (rows > 0) {
             if (engine->probe_batch.columns == NULL)
@@ -745,6 +760,11 @@ static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t 
         int64_t rows = ff_reader_row_group_num_rows(file->reader, rg);
         if (rows <= 0)
             continue;
+        if (affected[rg] < 0) {
+            step->drop_row_group(engine->sh->cfg.user, engine, file, rows);
+            first_row += rows;
+            continue;
+        }
         FF_FORWARD_IF_ERROR(
             ff_reader_read_row_group(file->reader, rg, NULL, -1, &engine->full_batch, err));
         FF_FORWARD_IF_ERROR(build_view(engine, file, &engine->full_batch, NULL, 0, rows, err));
