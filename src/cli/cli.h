@@ -34,7 +34,7 @@ int ff_cli_dedup(int argc, char **argv);
     X("fingerprint", ff_cli_fingerprint, "order-independent content fingerprint")                  \
     X("copy", ff_cli_copy, "rewrite a file or dataset with another codec, page or row-group size") \
     X("recover", ff_cli_recover, "finish or undo what a crash left behind")                        \
-    X("verify", ff_cli_verify, "check a dataset's structure and tool state")                       \
+    X("verify", ff_cli_verify, "check a dataset's structure, tool state and files")                \
     X("backups", ff_cli_backups, "list, restore, drop or prune backups")                           \
     X("delete", ff_cli_delete, "delete the rows matching --where")                                 \
     X("update", ff_cli_update, "set columns of the rows matching --where")                         \

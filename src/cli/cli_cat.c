@@ -7,6 +7,7 @@
  * of rows and keeps that layout, so memory stays bounded however many rows follow. */
 #include "cli/cli.h"
 #include "cli/cli_common.h"
+#include "cli/cli_where.h"
 
 #include "parquet/file/row_text.h"
 #include "parquet/schema/schema.h"
@@ -36,9 +37,14 @@ typedef struct cat_state {
     int64_t block_rows;
     int32_t num_fields;
     char **field_names; /* borrowed per file; copied for the table header */
+    /* Per header column: the current file's cursor field showing it, or -1 when the file
+     * lacks the column (a drifted dataset) and the cell is NULL. */
+    int32_t *out_map;
     int *widths;
     ff_text_sink out;  /* jsonl / csv output, flushed in chunks */
     ff_text_sink cell; /* one field in display mode */
+    ff_text_sink skip; /* rows the predicate rejects: walked past, not printed */
+    cli_where *where;  /* NULL without --where / --partition */
 } cat_state;
 
 /* Display width of UTF-8 text: code points, not bytes. */
@@ -161,12 +167,16 @@ static ff_status emit_row(cat_state *st, ff_row_cursor *cursor, ff_error *err) {
             flush_out(st);
         return st->out.status;
     }
-    for (int32_t field_pos = 0; field_pos < cursor->num_fields; field_pos++) {
+    for (int32_t field_pos = 0; field_pos < st->num_fields; field_pos++) {
         ff_text_sink_reset(&st->cell);
-        st->cell.wrote_null = false;
-        ff_status status = ff_row_cursor_render_field(cursor, field_pos, &st->cell, err);
-        if (status != FF_OK)
-            return status;
+        st->cell.wrote_null = true;
+        if (st->out_map[field_pos] >= 0) {
+            st->cell.wrote_null = false;
+            ff_status status =
+                ff_row_cursor_render_field(cursor, st->out_map[field_pos], &st->cell, err);
+            if (status != FF_OK)
+                return status;
+        }
         const uint8_t *text = st->cell.buf.data ? st->cell.buf.data : (const uint8_t *)"";
         size_t len = st->cell.buf.len;
         if (st->cell.wrote_null) {
@@ -229,7 +239,60 @@ static ff_status choose_fields(cat_state *st, const ff_schema *schema, const cha
     return FF_OK;
 }
 
-static ff_status cat_file(cat_state *st, const char *path, ff_error *err) {
+/* True when every column the cursor renders is flat: its rows are slots, so a row can be
+ * passed over without being rendered. */
+static bool cursor_is_flat(const ff_row_cursor *cursor) {
+    for (int32_t col_pos = 0; col_pos < cursor->num_leaf_columns; col_pos++)
+        if (!cursor->leaves[cursor->leaf_columns[col_pos]].is_flat)
+            return false;
+    return true;
+}
+
+/* Walks past the current row without printing it. Nested columns need the cursor to consume
+ * their levels in order, so their rows are rendered into a sink that drops the text. */
+static ff_status skip_row(cat_state *st, ff_row_cursor *cursor, bool is_flat, ff_error *err) {
+    if (is_flat)
+        return ff_row_cursor_end_row(cursor, err);
+    ff_status status = ff_row_cursor_render_row(cursor, &st->skip, err);
+    ff_text_sink_reset(&st->skip);
+    return status;
+}
+
+/* Fields of a later file for the header the first file set, by name: a header column the file
+ * lacks shows NULL; a column the header lacks is refused unless --columns chose the header
+ * (it would otherwise vanish from the output unnoticed). */
+static ff_status match_header(cat_state *st, const ff_schema *schema, const char *path,
+                              int32_t **fields, int32_t *num_fields, ff_error *err) {
+    const ff_schema_node *root = schema->root;
+    *num_fields = 0;
+    *fields = calloc((size_t)st->num_fields + 1, sizeof(int32_t));
+    if (!*fields)
+        return ff_error_set(err, FF_ERR_NO_MEMORY, "out of memory");
+    for (int32_t field_pos = 0; field_pos < st->num_fields; field_pos++) {
+        st->out_map[field_pos] = -1;
+        for (int32_t child_idx = 0; child_idx < root->num_children; child_idx++)
+            if (!strcmp(root->children[child_idx]->name, st->field_names[field_pos])) {
+                st->out_map[field_pos] = *num_fields;
+                (*fields)[(*num_fields)++] = child_idx;
+                break;
+            }
+    }
+    if (st->columns || *num_fields == root->num_children)
+        return FF_OK;
+    for (int32_t child_idx = 0; child_idx < root->num_children; child_idx++) {
+        bool is_shown = false;
+        for (int32_t field_pos = 0; field_pos < *num_fields; field_pos++)
+            is_shown |= (*fields)[field_pos] == child_idx;
+        if (!is_shown)
+            return ff_error_set(err, FF_ERR_SCHEMA,
+                                "%s: column '%s' is not among the first file's columns; choose "
+                                "columns with --columns or use --format jsonl",
+                                path, root->children[child_idx]->name);
+    }
+    return FF_OK;
+}
+
+static ff_status cat_file(cat_state *st, size_t file_idx, const char *path, ff_error *err) {
     ff_reader *reader = NULL;
     ff_row_cursor cursor;
     ff_batch batch = {0};
@@ -240,21 +303,31 @@ static ff_status cat_file(cat_state *st, const char *path, ff_error *err) {
     if (status != FF_OK)
         goto cleanup;
     const ff_schema *schema = ff_reader_schema(reader);
-    status = choose_fields(st, schema, path, &fields, &num_fields, err);
+    if (st->field_names)
+        status = match_header(st, schema, path, &fields, &num_fields, err);
+    else
+        status = choose_fields(st, schema, path, &fields, &num_fields, err);
     if (status != FF_OK)
         goto cleanup;
     status = ff_row_cursor_init(&cursor, schema, fields, num_fields, err);
     if (status != FF_OK)
         goto cleanup;
-    if (!st->header_done && st->format != FORMAT_JSONL) {
+    if (st->where) {
+        status = cli_where_begin_file(st->where, file_idx, reader, err);
+        if (status != FF_OK)
+            goto cleanup;
+    }
+    if (!st->field_names && st->format != FORMAT_JSONL) {
         st->num_fields = num_fields;
         st->field_names = calloc((size_t)num_fields + 1, sizeof(char *));
         st->widths = calloc((size_t)num_fields + 1, sizeof(int));
-        if (!st->field_names || !st->widths) {
+        st->out_map = calloc((size_t)num_fields + 1, sizeof(int32_t));
+        if (!st->field_names || !st->widths || !st->out_map) {
             status = ff_error_set(err, FF_ERR_NO_MEMORY, "out of memory");
             goto cleanup;
         }
         for (int32_t field_pos = 0; field_pos < num_fields; field_pos++) {
+            st->out_map[field_pos] = field_pos;
             st->field_names[field_pos] = strdup(cursor.fields[field_pos]->name);
             if (!st->field_names[field_pos]) {
                 status = ff_error_set(err, FF_ERR_NO_MEMORY, "out of memory");
@@ -278,14 +351,19 @@ static ff_status cat_file(cat_state *st, const char *path, ff_error *err) {
                 goto cleanup;
             }
         }
-    } else if (st->format != FORMAT_JSONL && num_fields != st->num_fields) {
-        status = ff_error_set(err, FF_ERR_SCHEMA, "%s: has %d columns, the first file had %d", path,
-                              num_fields, st->num_fields);
-        goto cleanup;
     }
     for (int32_t rg_idx = 0; rg_idx < ff_reader_num_row_groups(reader); rg_idx++) {
         if (st->limit >= 0 && st->printed >= st->limit)
             break;
+        cli_rg_plan plan = CLI_RG_ALL;
+        if (st->where) {
+            status = cli_where_row_group(st->where, rg_idx, &plan, err);
+            if (status != FF_OK)
+                goto cleanup;
+            if (plan == CLI_RG_SKIP)
+                continue;
+        }
+        const ff_selection *sel = plan == CLI_RG_SOME ? cli_where_selection(st->where) : NULL;
         status = ff_reader_read_row_group(reader, rg_idx, cursor.leaf_columns,
                                           cursor.num_leaf_columns, &batch, err);
         if (status != FF_OK)
@@ -293,15 +371,20 @@ static ff_status cat_file(cat_state *st, const char *path, ff_error *err) {
         status = ff_row_cursor_bind(&cursor, &batch, err);
         if (status != FF_OK)
             goto cleanup;
+        int64_t sel_idx = 0;
+        bool is_flat = cursor_is_flat(&cursor);
         for (int64_t row_idx = 0; row_idx < batch.num_rows; row_idx++) {
             if (st->limit >= 0 && st->printed >= st->limit)
                 break;
-            status = emit_row(st, &cursor, err);
+            bool is_selected = !sel || (sel_idx < sel->num_rows && sel->rows[sel_idx] == row_idx);
+            if (sel && is_selected)
+                sel_idx++;
+            status = is_selected ? emit_row(st, &cursor, err) : skip_row(st, &cursor, is_flat, err);
             if (status != FF_OK) {
                 ff_error_prefix(err, "%s: row group %d", path, rg_idx);
                 goto cleanup;
             }
-            st->printed++;
+            st->printed += is_selected;
         }
     }
 cleanup:
@@ -313,23 +396,49 @@ cleanup:
 }
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: fluxforge cat PATH [--columns a,b] [--limit N] "
-                 "[--format table|csv|jsonl]\n");
+    fprintf(out, "usage: fluxforge cat PATH [--where EXPR] [--partition K=V]... [--explain]\n"
+                 "                     [--columns a,b] [--limit N] [--format table|csv|jsonl]\n");
 }
 
-int ff_cli_cat(int argc, char **argv) {
+/* --explain: the typed predicate and what pruning skipped, on stderr so that stdout stays
+ * the rows. */
+static void print_explain(const cli_where *where) {
+    const cli_where_counts *counts = cli_where_get_counts(where);
+    fprintf(stderr, "explain: where %s\n", cli_where_explain(where));
+    fprintf(stderr,
+            "explain: partitions: %lld, skipped by partition values: %lld\n"
+            "explain: files: %lld, skipped by partition values: %lld\n"
+            "explain: row groups: %lld, skipped by statistics: %lld, all rows match: %lld, "
+            "evaluated: %lld\n"
+            "explain: rows evaluated: %lld, rows matched: %lld\n",
+            (long long)counts->partitions, (long long)counts->partitions_skipped,
+            (long long)counts->files, (long long)counts->files_skipped,
+            (long long)counts->row_groups, (long long)counts->row_groups_skipped_stats,
+            (long long)counts->row_groups_all_true, (long long)counts->row_groups_evaluated,
+            (long long)counts->rows_evaluated, (long long)counts->rows_matched);
+}
+
+/* The command itself; `partitions` has room for every argument. */
+static int cat_run(int argc, char **argv, char **partitions) {
     cat_state st;
     memset(&st, 0, sizeof st);
     st.limit = -1;
     st.format = FORMAT_TABLE;
     const char *path = NULL;
     const char *columns = NULL;
+    const char *where_text = NULL;
+    bool explain = false;
+    size_t num_partitions = 0;
     for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
         const char *arg = argv[arg_idx];
         const char *value = NULL;
-        const char *names[] = {"--columns", "--limit", "--format"};
+        const char *names[] = {"--columns", "--limit", "--format", "--where", "--partition"};
         int option = -1;
-        for (int name_idx = 0; name_idx < 3; name_idx++) {
+        if (!strcmp(arg, "--explain")) {
+            explain = true;
+            continue;
+        }
+        for (int name_idx = 0; name_idx < 5; name_idx++) {
             size_t name_len = strlen(names[name_idx]);
             if (!strncmp(arg, names[name_idx], name_len) &&
                 (arg[name_len] == '\0' || arg[name_len] == '=')) {
@@ -360,6 +469,14 @@ int ff_cli_cat(int argc, char **argv) {
         }
         if (option == 0) {
             columns = value;
+        } else if (option == 3) {
+            if (where_text) {
+                ff_cli_error("cat: --where given twice (combine the predicates with AND)");
+                return FF_EXIT_USAGE;
+            }
+            where_text = value;
+        } else if (option == 4) {
+            partitions[num_partitions++] = (char *)value;
         } else if (option == 1) {
             if (!ff_cli_parse_count(value, &st.limit)) {
                 ff_cli_error("cat: --limit needs a non-negative number, not '%s'", value);
@@ -403,13 +520,19 @@ int ff_cli_cat(int argc, char **argv) {
     ff_error_clear(&err);
     ff_text_sink_init(&st.out, FF_SINK_BUFFER, &err);
     ff_text_sink_init(&st.cell, FF_SINK_BUFFER, &err);
+    ff_text_sink_init(&st.skip, FF_SINK_DISCARD, &err);
     st.cell.bare_strings = true;
     ff_buf_init(&st.cells, 0);
     int exit_code = FF_EXIT_OK;
-    for (size_t file_idx = 0; file_idx < files.count; file_idx++) {
+    if ((where_text || num_partitions || explain) &&
+        cli_where_open(where_text, partitions, num_partitions, &files, &st.where, &err) != FF_OK)
+        exit_code = FF_EXIT_USAGE;
+    for (size_t file_idx = 0; exit_code == FF_EXIT_OK && file_idx < files.count; file_idx++) {
         if (st.limit >= 0 && st.printed >= st.limit)
             break;
-        if (cat_file(&st, files.paths[file_idx], &err) != FF_OK) {
+        if (st.where && !cli_where_file_may_match(st.where, file_idx))
+            continue;
+        if (cat_file(&st, file_idx, files.paths[file_idx], &err) != FF_OK) {
             exit_code = FF_EXIT_USAGE;
             break;
         }
@@ -420,15 +543,31 @@ int ff_cli_cat(int argc, char **argv) {
     fflush(stdout);
     if (exit_code != FF_EXIT_OK)
         ff_cli_error("%s", err.message);
+    else if (explain)
+        print_explain(st.where);
+    cli_where_free(st.where);
+    ff_text_sink_free(&st.skip);
     for (int32_t field_pos = 0; st.field_names && field_pos < st.num_fields; field_pos++)
         free(st.field_names[field_pos]);
     free(st.field_names);
     free(st.widths);
+    free(st.out_map);
     free(st.cell_offsets);
     free(st.columns);
     ff_buf_free(&st.cells);
     ff_text_sink_free(&st.out);
     ff_text_sink_free(&st.cell);
     ff_cli_files_free(&files);
+    return exit_code;
+}
+
+int ff_cli_cat(int argc, char **argv) {
+    char **partitions = calloc((size_t)argc + 1, sizeof(char *));
+    if (!partitions) {
+        ff_cli_error("out of memory");
+        return FF_EXIT_USAGE;
+    }
+    int exit_code = cat_run(argc, argv, partitions);
+    free(partitions);
     return exit_code;
 }

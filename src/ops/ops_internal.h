@@ -91,6 +91,28 @@ bool ops_partition_scalar(const ff_type *type, const ff_partition_value *value, 
 void ops_facts_from_stats(const ff_type *type, const ff_column_stats *stats, int64_t num_rows,
                           ff_column_facts *facts);
 
+/* ---- Facts for the range analysis (scan.c) ------------------------------------------------ */
+
+/* Facts of one row group for fields[0..num_fields): the chunk statistics of the leaf column
+ * each field reads (leaf_columns[i], -1 when the file lacks it; NULL means field i is leaf i
+ * for i < num_file_columns), "every row NULL" for the fields the file lacks. */
+ff_status ops_row_group_facts(ff_reader *reader, int32_t row_group_idx, int64_t num_rows,
+                              const ff_field *fields, int32_t num_fields,
+                              const int32_t *leaf_columns, int32_t num_file_columns,
+                              ff_column_facts *facts, ff_error *err);
+/* Sets the facts of the partition columns (partition_fields: the field of each of the
+ * discovery's partition columns, -1 when absent) to the file's directory values, read as
+ * the fields' types; leaves the other facts as they are. */
+void ops_partition_facts(const ff_field *fields, const int32_t *partition_fields,
+                         const ff_discovery *discovery, const ff_dataset_file *file,
+                         ff_column_facts *facts);
+
+/* The per-file checks of `verify` (verify_file.c), an ff_verify_file_fn: the file opens,
+ * every row group decodes, and stored partition columns equal the directory's values in
+ * every row. user is unused. */
+ff_status ops_verify_file(void *user, const char *root, const ff_dataset_file *file,
+                          const ff_discovery *discovery, ff_error *err);
+
 /* ---- Key map ----------------------------------------------------------------------------- */
 
 /* An open-addressing hash map from byte strings to two int64 payloads. */

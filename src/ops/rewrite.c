@@ -674,18 +674,8 @@ ff_status ops_output_view(ops_engine *engine, ops_file *file, const ff_batch *ev
 /* Facts for a row group: statistics of the file's columns, "all NULL" for the ones it lacks. */
 static ff_status row_group_facts(ops_file *file, int32_t rg, int64_t num_rows,
                                  ff_column_facts *facts, ff_error *err) {
-    for (int32_t idx = 0; idx < file->eval.num_fields; idx++) {
-        ff_column_facts_init(&facts[idx]);
-        if (idx >= file->num_file_columns) {
-            facts[idx].is_exact = true;
-            facts[idx].value.is_null = true;
-            continue;
-        }
-        ff_column_stats stats;
-        FF_FORWARD_IF_ERROR(ff_reader_column_stats(file->reader, rg, idx, &stats, err));
-        ops_facts_from_stats(&file->eval.fields[idx].type, &stats, num_rows, &facts[idx]);
-    }
-    return FF_OK;
+    return ops_row_group_facts(file->reader, rg, num_rows, file->eval.fields, file->eval.num_fields,
+                               NULL, file->num_file_columns, facts, err);
 }
 
 static ff_status scan_file(ops_engine *engine, ops_file *file, int64_t *affected, int64_t *total,
@@ -945,16 +935,8 @@ static bool partition_may_match(ops_engine *engine, const ff_dataset_file *file,
         return true;
     for (int32_t idx = 0; idx < engine->sh->global.num_fields; idx++)
         ff_column_facts_init(&facts[idx]);
-    for (size_t col = 0; col < engine->sh->discovery->num_partition_columns; col++) {
-        int32_t g = engine->sh->partition_fields[col];
-        if (g < 0)
-            continue;
-        ff_scalar scalar;
-        if (ops_partition_scalar(&engine->sh->global.fields[g].type, &file->values[col], &scalar)) {
-            facts[g].is_exact = true;
-            facts[g].value = scalar;
-        }
-    }
+    ops_partition_facts(engine->sh->global.fields, engine->sh->partition_fields,
+                        engine->sh->discovery, file, facts);
     return engine->sh->cfg.step->partition_may_match(engine->sh->cfg.user, facts);
 }
 
