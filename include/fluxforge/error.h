@@ -19,20 +19,20 @@
 extern "C" {
 #endif
 
-#define FF_ERROR_LIST(X)                                                                       \
-    X(FF_OK, 0, "ok")                                                                          \
-    X(FF_ERR_INVALID_ARGUMENT, 1, "invalid argument")                                          \
-    X(FF_ERR_NO_MEMORY, 2, "out of memory")                                                    \
-    X(FF_ERR_IO, 3, "I/O error")                                                               \
-    X(FF_ERR_CORRUPT, 4, "corrupt input")                                                      \
-    X(FF_ERR_UNSUPPORTED, 5, "unsupported feature")                                            \
-    X(FF_ERR_LIMIT, 6, "limit exceeded")                                                       \
-    X(FF_ERR_SCHEMA, 7, "schema mismatch")                                                     \
-    X(FF_ERR_EXPR_SYNTAX, 8, "expression syntax error")                                        \
-    X(FF_ERR_EXPR_TYPE, 9, "expression type error")                                            \
-    X(FF_ERR_CONFLICT, 10, "conflict")                                                         \
-    X(FF_ERR_NOT_FOUND, 11, "not found")                                                       \
-    X(FF_ERR_NO_SPACE, 12, "no space left on device")                                          \
+#define FF_ERROR_LIST(X)                                                                           \
+    X(FF_OK, 0, "ok")                                                                              \
+    X(FF_ERR_INVALID_ARGUMENT, 1, "invalid argument")                                              \
+    X(FF_ERR_NO_MEMORY, 2, "out of memory")                                                        \
+    X(FF_ERR_IO, 3, "I/O error")                                                                   \
+    X(FF_ERR_CORRUPT, 4, "corrupt input")                                                          \
+    X(FF_ERR_UNSUPPORTED, 5, "unsupported feature")                                                \
+    X(FF_ERR_LIMIT, 6, "limit exceeded")                                                           \
+    X(FF_ERR_SCHEMA, 7, "schema mismatch")                                                         \
+    X(FF_ERR_EXPR_SYNTAX, 8, "expression syntax error")                                            \
+    X(FF_ERR_EXPR_TYPE, 9, "expression type error")                                                \
+    X(FF_ERR_CONFLICT, 10, "conflict")                                                             \
+    X(FF_ERR_NOT_FOUND, 11, "not found")                                                           \
+    X(FF_ERR_NO_SPACE, 12, "no space left on device")                                              \
     X(FF_ERR_INTERNAL, 13, "internal error")
 
 typedef enum ff_status {
@@ -62,7 +62,8 @@ ff_status ff_error_set(ff_error *err, ff_status code, const char *fmt, ...)
 ff_status ff_error_prefix(ff_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The constant name of a status ("FF_ERR_CORRUPT"); "FF_ERR_UNKNOWN" for values outside the list. */
+/* The constant name of a status ("FF_ERR_CORRUPT"); "FF_ERR_UNKNOWN" for values outside the list.
+ */
 const char *ff_status_name(ff_status status);
 
 /* A short English description of a status ("corrupt input"). */

@@ -104,10 +104,10 @@ typedef struct ff_vector {
     int64_t null_count; /* flat vectors only */
     uint8_t *validity;  /* NULL when every slot is valid */
     uint8_t *values;
-    int64_t *offsets; /* BYTE_ARRAY: length + 1 entries, offsets[0] == 0 */
-    size_t values_len;      /* bytes used in values (BYTE_ARRAY: offsets[length]) */
-    int16_t *def_levels;    /* nested only: num_levels entries; NULL for flat vectors */
-    int16_t *rep_levels;    /* nested only; NULL when max repetition level is 0 */
+    int64_t *offsets;    /* BYTE_ARRAY: length + 1 entries, offsets[0] == 0 */
+    size_t values_len;   /* bytes used in values (BYTE_ARRAY: offsets[length]) */
+    int16_t *def_levels; /* nested only: num_levels entries; NULL for flat vectors */
+    int16_t *rep_levels; /* nested only; NULL when max repetition level is 0 */
     int64_t num_levels;
     size_t validity_cap, values_cap, offsets_cap, levels_cap; /* in bytes / entries */
 } ff_vector;

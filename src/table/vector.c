@@ -65,8 +65,8 @@ ff_status ff_vector_reserve(ff_vector *vec, int64_t length, size_t values_len, b
             return status;
         if (vec->length == 0)
             vec->offsets[0] = 0;
-        status = vector_grow((void **)&vec->values, &vec->values_cap, values_len, "string bytes",
-                             err);
+        status =
+            vector_grow((void **)&vec->values, &vec->values_cap, values_len, "string bytes", err);
     } else {
         size_t bytes;
         if (!ff_size_mul(slots, (size_t)ff_type_value_width(&vec->type), &bytes))

@@ -42,7 +42,7 @@ static inline void ff_bitmap_set(uint8_t *bitmap, int64_t i) {
     bitmap[i >> 3] |= (uint8_t)(1u << (i & 7));
 }
 static inline void ff_bitmap_clear(uint8_t *bitmap, int64_t i) {
-    bitmap[i >> 3] &= (uint8_t)~(1u << (i & 7));
+    bitmap[i >> 3] &= (uint8_t) ~(1u << (i & 7));
 }
 
 #endif

@@ -37,9 +37,8 @@ static inline ff_status ff_cursor_take(ff_cursor *cur, size_t n, const uint8_t *
                                        ff_error *err) {
     *out = NULL; /* also on failure, so optimising compilers see it is never left unset */
     if (n > ff_cursor_remaining(cur))
-        return ff_error_set(err, FF_ERR_CORRUPT,
-                            "need %zu bytes at offset %zu but only %zu remain", n,
-                            ff_cursor_offset(cur), ff_cursor_remaining(cur));
+        return ff_error_set(err, FF_ERR_CORRUPT, "need %zu bytes at offset %zu but only %zu remain",
+                            n, ff_cursor_offset(cur), ff_cursor_remaining(cur));
     *out = cur->pos;
     cur->pos += n;
     return FF_OK;

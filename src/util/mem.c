@@ -8,7 +8,8 @@
 void *ff_malloc(size_t size, const char *what, ff_error *err) {
     void *ptr = malloc(size ? size : 1);
     if (!ptr)
-        ff_error_set(err, FF_ERR_NO_MEMORY, "out of memory allocating %zu bytes for %s", size, what);
+        ff_error_set(err, FF_ERR_NO_MEMORY, "out of memory allocating %zu bytes for %s", size,
+                     what);
     return ptr;
 }
 
@@ -29,7 +30,8 @@ void *ff_calloc(size_t count, size_t size, const char *what, ff_error *err) {
 void *ff_realloc(void *ptr, size_t size, const char *what, ff_error *err) {
     void *grown = realloc(ptr, size ? size : 1);
     if (!grown)
-        ff_error_set(err, FF_ERR_NO_MEMORY, "out of memory allocating %zu bytes for %s", size, what);
+        ff_error_set(err, FF_ERR_NO_MEMORY, "out of memory allocating %zu bytes for %s", size,
+                     what);
     return grown;
 }
 

@@ -33,8 +33,8 @@ ff_status ff_codec_parse(const char *text, ff_pq_codec *codec, int *level, ff_er
 /* Decompresses src into exactly dst_len bytes (a page's uncompressed_page_size). Output of
  * any other length is FF_ERR_CORRUPT. src_len == 0 with dst_len == 0 succeeds without
  * calling the library. */
-ff_status ff_codec_decompress(ff_codec_ctx *ctx, int32_t codec, const uint8_t *src,
-                              size_t src_len, uint8_t *dst, size_t dst_len, ff_error *err);
+ff_status ff_codec_decompress(ff_codec_ctx *ctx, int32_t codec, const uint8_t *src, size_t src_len,
+                              uint8_t *dst, size_t dst_len, ff_error *err);
 
 /* Appends the compressed form of src to out. level -1 is the codec's default (ZSTD 3,
  * GZIP 6, BROTLI 4; see codec.c). */

@@ -24,10 +24,10 @@
 typedef struct ff_rle_decoder {
     const uint8_t *pos;
     const uint8_t *end;
-    int bit_width;         /* 0..32 */
+    int bit_width;          /* 0..32 */
     uint32_t run_remaining; /* values left in the current run */
     bool run_is_literal;
-    uint32_t run_value;     /* RLE run: the repeated value */
+    uint32_t run_value;         /* RLE run: the repeated value */
     const uint8_t *literal_pos; /* bit-packed run: next group's bytes */
     uint32_t literal_buffer[8]; /* one unpacked group of 8 */
     int literal_buffered;       /* values left in literal_buffer */

@@ -38,8 +38,8 @@ struct ff_schema_node {
     ff_logical_kind group_kind;
     int16_t max_def;
     int16_t max_rep;
-    int32_t depth; /* root 0 */
-    int32_t leaf_idx;   /* leaves: column index in row groups; groups: -1 */
+    int32_t depth;                      /* root 0 */
+    int32_t leaf_idx;                   /* leaves: column index in row groups; groups: -1 */
     int32_t first_leaf_idx, num_leaves; /* the leaves under this node, contiguous */
     ff_schema_node *parent;
     int32_t num_children;
@@ -63,8 +63,8 @@ ff_status ff_schema_from_thrift(const ff_pq_schema_element *elements, int32_t nu
                                 ff_schema **out, ff_error *err);
 
 /* The depth-first element list for writing a footer; array and strings live in `arena`. */
-ff_status ff_schema_to_thrift(const ff_schema *schema, ff_arena *arena,
-                              ff_pq_schema_element **out, int32_t *num_elements, ff_error *err);
+ff_status ff_schema_to_thrift(const ff_schema *schema, ff_arena *arena, ff_pq_schema_element **out,
+                              int32_t *num_elements, ff_error *err);
 
 /* Deep copy (its own arena). */
 ff_status ff_schema_clone(const ff_schema *schema, ff_schema **out, ff_error *err);
