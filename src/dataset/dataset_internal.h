@@ -13,6 +13,7 @@
 
 #include <fluxforge/dataset.h>
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -90,6 +91,22 @@ ff_status ds_apply_backward(ff_dataset *ds, ds_journal *journal, ff_error *err);
 /* Remove what a DONE journal no longer needs (stage, internal links for copies, empty
  * partition directories) and delete the journal. */
 ff_status ds_finish_done(ff_dataset *ds, ds_journal *journal, ff_error *err);
+
+/* A growing list of one-line messages (discovery problems, verify findings). The texts live
+ * in the caller's arena; `items` is malloc'ed and freed with ds_messages_free(). */
+typedef struct ds_messages {
+    const char **items;
+    size_t count;
+    size_t cap;
+} ds_messages;
+
+/* Formats one message (cut at FF_PATH_CAP + 512 bytes) and appends it. */
+ff_status ds_messages_add(ds_messages *list, ff_arena *arena, ff_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The same with a va_list, for functions that take their own format arguments. */
+ff_status ds_messages_addv(ds_messages *list, ff_arena *arena, ff_error *err, const char *fmt,
+                           va_list args) __attribute__((format(printf, 4, 0)));
+void ds_messages_free(ds_messages *list);
 
 /* root + "/" + rel into out (FF_PATH_CAP bytes). */
 ff_status ds_path(const ff_dataset *ds, const char *rel, char *out, ff_error *err);

@@ -7,8 +7,8 @@
  * else is reported as a problem with its path rather than silently guessed at; operations
  * decide whether a problem stops them, verify reports them all.
  *
- * Left for the Parquet reader's integration: reading every footer (in parallel) and building
- * the dataset schema as the union of the file schemas. */
+ * Footers are not read here: the operations read them when they open a file, and build the
+ * dataset schema as the union of the file schemas (src/ops/ops_schema.c). */
 #include "dataset/dataset_internal.h"
 
 #include "util/check.h"
@@ -25,8 +25,7 @@ typedef struct discovery_impl {
     ff_arena arena;
     ff_dataset_file *files;
     size_t files_cap;
-    const char **problems;
-    size_t problems_cap;
+    ds_messages problems;
     const char **columns; /* partition columns of the first file found */
     bool has_columns;
 } discovery_impl;
@@ -42,24 +41,12 @@ static ff_status add_problem(discovery_impl *impl, ff_error *err, const char *fm
     __attribute__((format(printf, 3, 4)));
 
 static ff_status add_problem(discovery_impl *impl, ff_error *err, const char *fmt, ...) {
-    char message[FF_PATH_CAP + 256];
     va_list args;
     va_start(args, fmt);
-    vsnprintf(message, sizeof message, fmt, args);
+    ff_status status = ds_messages_addv(&impl->problems, &impl->arena, err, fmt, args);
     va_end(args);
-    if (impl->pub.num_problems == impl->problems_cap) {
-        size_t new_cap = impl->problems_cap ? impl->problems_cap * 2 : 8;
-        const char **grown = ff_realloc(impl->problems, new_cap * sizeof *grown, "problems", err);
-        if (!grown)
-            return FF_ERR_NO_MEMORY;
-        impl->problems = grown;
-        impl->problems_cap = new_cap;
-    }
-    const char *copy = ff_arena_strndup(&impl->arena, message, strlen(message), err);
-    if (!copy)
-        return FF_ERR_NO_MEMORY;
-    impl->problems[impl->pub.num_problems++] = copy;
-    return FF_OK;
+    impl->pub.num_problems = impl->problems.count;
+    return status;
 }
 
 static bool ends_with(const char *name, const char *suffix) {
@@ -198,7 +185,7 @@ void ff_discovery_free(ff_discovery *discovery) {
     discovery_impl *impl = (discovery_impl *)discovery;
     ff_arena_free(&impl->arena);
     free(impl->files);
-    free(impl->problems);
+    ds_messages_free(&impl->problems);
     free(impl);
 }
 
@@ -220,7 +207,7 @@ ff_status ff_dataset_discover(ff_dataset *ds, ff_discovery **out, ff_error *err)
     if (impl->pub.num_files > 1) /* qsort wants a non-NULL array even for no files */
         qsort(impl->files, impl->pub.num_files, sizeof *impl->files, compare_files);
     impl->pub.files = impl->files;
-    impl->pub.problems = impl->problems;
+    impl->pub.problems = impl->problems.items;
     if (!impl->has_columns)
         impl->pub.partition_columns = NULL;
     *out = &impl->pub;

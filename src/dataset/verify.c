@@ -21,33 +21,20 @@
 typedef struct report_impl {
     ff_verify_report pub; /* first, so the public pointer is the allocation */
     ff_arena arena;
-    const char **problems;
-    size_t problems_cap;
+    ds_messages problems;
 } report_impl;
 
 static ff_status report_add(report_impl *impl, ff_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static ff_status report_add(report_impl *impl, ff_error *err, const char *fmt, ...) {
-    char message[FF_PATH_CAP + 512];
     va_list args;
     va_start(args, fmt);
-    vsnprintf(message, sizeof message, fmt, args);
+    ff_status status = ds_messages_addv(&impl->problems, &impl->arena, err, fmt, args);
     va_end(args);
-    if (impl->pub.num_problems == impl->problems_cap) {
-        size_t new_cap = impl->problems_cap ? impl->problems_cap * 2 : 8;
-        const char **grown = ff_realloc(impl->problems, new_cap * sizeof *grown, "problems", err);
-        if (!grown)
-            return FF_ERR_NO_MEMORY;
-        impl->problems = grown;
-        impl->problems_cap = new_cap;
-    }
-    const char *copy = ff_arena_strndup(&impl->arena, message, strlen(message), err);
-    if (!copy)
-        return FF_ERR_NO_MEMORY;
-    impl->problems[impl->pub.num_problems++] = copy;
-    impl->pub.problems = impl->problems;
-    return FF_OK;
+    impl->pub.num_problems = impl->problems.count;
+    impl->pub.problems = impl->problems.items;
+    return status;
 }
 
 void ff_verify_options_init(ff_verify_options *opts) {
@@ -59,7 +46,7 @@ void ff_verify_report_free(ff_verify_report *report) {
         return;
     report_impl *impl = (report_impl *)report;
     ff_arena_free(&impl->arena);
-    free(impl->problems);
+    ds_messages_free(&impl->problems);
     free(impl);
 }
 
@@ -211,7 +198,7 @@ cleanup:
         ff_verify_report_free(&impl->pub);
         return status;
     }
-    impl->pub.problems = impl->problems;
+    impl->pub.problems = impl->problems.items;
     *out = &impl->pub;
     return FF_OK;
 }
