@@ -69,6 +69,10 @@ typedef struct ff_ops_options {
     const char *backup_dir; /* copies of replaced files go to DIR/<txid>/ (NULL: hard links) */
     ff_compression compression;    /* default ZSTD */
     int compression_level;         /* -1: codec default */
+    /* Columns an operation leaves unchanged, in row groups whose rows all stay, keep their
+     * encoded pages (and so their codec) unless this is set; then every column written is
+     * encoded with `compression`. The command line sets it with --compression. */
+    bool recompress;
     bool check_row_counts;         /* validate rows in/out before each commit (default true) */
     int64_t partitions_per_commit; /* partitions per transaction; default 1024 */
     /* Restricts the operation to partitions whose directory values equal these "K=V" pairs

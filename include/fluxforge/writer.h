@@ -41,6 +41,7 @@
 #define FLUXFORGE_WRITER_H
 
 #include <fluxforge/error.h>
+#include <fluxforge/reader.h>
 #include <fluxforge/table.h>
 
 #include <stdbool.h>
@@ -117,6 +118,25 @@ ff_status ff_writer_open(const char *path, const ff_schema *schema,
  * for inconsistent vectors (lengths, levels, nulls in a required column); FF_ERR_IO /
  * FF_ERR_NO_SPACE on write errors; FF_ERR_LIMIT for values Parquet cannot hold. */
 ff_status ff_writer_write_batch(ff_writer *writer, const ff_batch *batch, ff_error *err);
+
+/* Writes one row group whose columns come from two places: the columns with copy[i] true are
+ * copied from row group row_group_idx of `source` as their encoded bytes (pages, statistics,
+ * page index, bloom filter; the source's codec and encodings are kept), the others are
+ * encoded from batch->columns[i], which must hold the source row group's number of rows
+ * (batch may be NULL when every column is copied; the copied columns' vectors are not read).
+ * Rows buffered by earlier ff_writer_write_batch calls are flushed first as their own row
+ * group. Leaf i of the source schema must be described exactly like leaf i of the writer's.
+ * Only copy columns that ff_writer_can_copy_column() accepted.
+ * @return FF_OK; FF_ERR_SCHEMA when the schemas' leaves differ; the errors of
+ * ff_writer_write_batch. */
+ff_status ff_writer_write_row_group_copy(ff_writer *writer, const ff_reader *source,
+                                         int32_t row_group_idx, const bool *copy,
+                                         const ff_batch *batch, ff_error *err);
+
+/* Whether column column_idx of the source's row group can be copied by
+ * ff_writer_write_row_group_copy: its pages are in the file and their headers agree with the
+ * chunk's sizes and value count. False is not an error: such a column is encoded instead. */
+bool ff_writer_can_copy_column(const ff_reader *source, int32_t row_group_idx, int32_t column_idx);
 
 /* Writes the last row group, the bloom filters, the page index and the footer, and closes
  * the file. A writer without rows writes a valid file with no row groups.

@@ -44,6 +44,7 @@ static bool parse_compression(const char *text, ff_ops_options *options) {
         if (strlen(codecs[idx].name) != name_len || strncasecmp(codecs[idx].name, text, name_len))
             continue;
         options->compression = codecs[idx].codec;
+        options->recompress = true;
         if (colon) {
             char *end = NULL;
             long level = strtol(colon + 1, &end, 10);

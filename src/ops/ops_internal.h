@@ -6,9 +6,10 @@
  * each file that partition pruning keeps, it opens the footer and asks the step what the
  * file needs: nothing (untouched), a scan (read only the probe columns of the row groups the
  * statistics keep, count affected rows) or a full rewrite. A file with affected rows is then
- * streamed row group by row group: row groups without affected rows pass through, the others
- * go through the step's transform, which emits rows to the file's own directory or to
- * others. Outputs are staged through ff_txn_add_file; the source file is removed in the same
+ * streamed row group by row group: row groups without affected rows pass through with their
+ * column chunks copied as encoded bytes, the others go through the step's transform, which
+ * emits rows to the file's own directory or to others; a step that keeps every row in place
+ * gets only the columns it reads or assigns decoded, and the rest are copied. Outputs are staged through ff_txn_add_file; the source file is removed in the same
  * transaction. Groups of partitions commit as separate transactions. Directories are handed to
  * one worker per core (rewrite.c), so the steps keep their scratch in per-file state and count
  * into ops_file.stats, never into shared fields.
@@ -127,6 +128,10 @@ typedef struct ops_keymap_entry {
 typedef struct ops_keymap {
     ff_buf keys;
     ops_keymap_entry *entries;
+    /* The probe runs over these tags (the hash with its low bit set; 0 marks a free slot), 8
+     * bytes a slot instead of a whole entry, so that a lookup of an absent key, the common
+     * case when a dataset's rows are looked up in a small input, reads one cache line. */
+    uint64_t *tags;
     size_t cap, count;
 } ops_keymap;
 
@@ -194,6 +199,13 @@ typedef struct ops_step {
     bool (*row_group_drops_all)(void *user, ops_file *file, const ff_column_facts *facts,
                                 int64_t num_rows);
     void (*drop_row_group)(void *user, ops_engine *engine, ops_file *file, int64_t num_rows);
+    /* Optional: true when the step keeps every row of this file where it is, under the file's
+     * own schema (nothing removed, moved or added; an update that assigns existing non-partition
+     * columns). It then marks in decode[] (one flag per file column) the columns its transform
+     * reads or assigns; the engine decodes only those, hands the transform a batch whose other
+     * columns are empty, and copies their encoded chunks into the output (DESIGN §9). The
+     * transform must emit each row group whole, in order, to the file's own directory. */
+    bool (*keeps_rows_in_place)(void *user, ops_file *file, bool *decode);
     /* Counts affected rows of a batch holding the probe columns (others empty). */
     ff_status (*count)(void *user, ops_engine *engine, ops_file *file, int32_t row_group_idx,
                        int64_t first_row, const ff_batch *batch, int64_t *num_affected,

@@ -455,6 +455,7 @@ void ops_keymap_init(ops_keymap *map) {
 void ops_keymap_free(ops_keymap *map) {
     ff_buf_free(&map->keys);
     free(map->entries);
+    free(map->tags);
     memset(map, 0, sizeof *map);
 }
 
@@ -462,63 +463,74 @@ static uint64_t key_hash(const uint8_t *key, size_t len) {
     return ff_xxh64(key, len, 0x9e3779b97f4a7c15ULL);
 }
 
-static ops_keymap_entry *probe(ops_keymap *map, uint64_t hash, const uint8_t *key, size_t len) {
+/* The slot of key: its entry, or the free slot where it would go. */
+static size_t probe(const ops_keymap *map, uint64_t hash, const uint8_t *key, size_t len) {
     size_t mask = map->cap - 1;
+    uint64_t tag = hash | 1;
     for (size_t pos = hash & mask;; pos = (pos + 1) & mask) {
-        ops_keymap_entry *entry = &map->entries[pos];
-        if (!entry->is_used)
-            return entry;
+        uint64_t slot_tag = map->tags[pos];
+        if (slot_tag == 0)
+            return pos;
+        if (slot_tag != tag)
+            continue;
+        const ops_keymap_entry *entry = &map->entries[pos];
         if (entry->hash == hash && entry->key_len == len &&
             (len == 0 || !memcmp(map->keys.data + entry->key_off, key, len)))
-            return entry;
+            return pos;
     }
 }
 
 ops_keymap_entry *ops_keymap_find(ops_keymap *map, const uint8_t *key, size_t len) {
     if (!map->cap)
         return NULL;
-    ops_keymap_entry *entry = probe(map, key_hash(key, len), key, len);
-    return entry->is_used ? entry : NULL;
+    size_t pos = probe(map, key_hash(key, len), key, len);
+    return map->tags[pos] ? &map->entries[pos] : NULL;
 }
 
 static ff_status grow(ops_keymap *map, ff_error *err) {
     size_t new_cap = map->cap ? map->cap * 2 : 1024;
-    ops_keymap_entry *old = map->entries;
-    size_t old_cap = map->cap;
-    map->entries = ff_calloc(new_cap, sizeof *map->entries, "key map", err);
-    if (!map->entries) {
-        map->entries = old;
+    ops_keymap_entry *entries = ff_malloc(new_cap * sizeof *entries, "key map", err);
+    uint64_t *tags = entries ? ff_calloc(new_cap, sizeof *tags, "key map", err) : NULL;
+    if (!tags) {
+        free(entries);
         return FF_ERR_NO_MEMORY;
     }
-    map->cap = new_cap;
-    for (size_t idx = 0; idx < old_cap; idx++) {
-        if (!old[idx].is_used)
+    size_t mask = new_cap - 1;
+    for (size_t idx = 0; idx < map->cap; idx++) {
+        if (!map->tags[idx])
             continue;
-        size_t mask = new_cap - 1;
-        size_t pos = old[idx].hash & mask;
-        while (map->entries[pos].is_used)
+        size_t pos = map->entries[idx].hash & mask;
+        while (tags[pos])
             pos = (pos + 1) & mask;
-        map->entries[pos] = old[idx];
+        tags[pos] = map->tags[idx];
+        entries[pos] = map->entries[idx];
     }
-    free(old);
+    free(map->entries);
+    free(map->tags);
+    map->entries = entries;
+    map->tags = tags;
+    map->cap = new_cap;
     return FF_OK;
 }
 
 ff_status ops_keymap_upsert(ops_keymap *map, const uint8_t *key, size_t len, ops_keymap_entry **out,
                             bool *is_new, ff_error *err) {
-    if ((map->count + 1) * 4 > map->cap * 3) {
+    /* At most half full: an absent key then ends its probe within a slot or two. */
+    if ((map->count + 1) * 2 > map->cap) {
         ff_status status = grow(map, err);
         if (status != FF_OK)
             return status;
     }
     uint64_t hash = key_hash(key, len);
-    ops_keymap_entry *entry = probe(map, hash, key, len);
-    *is_new = !entry->is_used;
+    size_t pos = probe(map, hash, key, len);
+    ops_keymap_entry *entry = &map->entries[pos];
+    *is_new = map->tags[pos] == 0;
     if (*is_new) {
         size_t off = map->keys.len;
         ff_status status = ff_buf_append(&map->keys, key, len, err);
         if (status != FF_OK)
             return status;
+        map->tags[pos] = hash | 1;
         entry->is_used = true;
         entry->hash = hash;
         entry->key_off = off;

@@ -22,6 +22,8 @@
  * (rows in - rows removed + rows added == rows out). */
 #include "ops/ops_internal.h"
 
+#include "parquet/file/file_reader.h"
+
 #include "util/check.h"
 #include "util/fileio.h"
 
@@ -95,6 +97,19 @@ struct ops_engine {
     int32_t num_null_columns;
     ff_buf path_buf;
     int64_t file_rows, file_bytes; /* current source, for dry-run estimates */
+    /* Pass-through (DESIGN §9): while copy_active, each emit writes the current row group
+     * with the columns marked in copy_mask copied from the source as encoded bytes. */
+    bool copy_active;
+    int32_t copy_row_group;
+    bool *copy_mask, *decode_mask; /* per file column */
+    int32_t copy_mask_cap;
+    int32_t *decode_cols;
+    /* The scan's last row group stays decoded in probe_batch (probe_cols[i] is the file column
+     * of its column i), so a rewrite of that row group does not decode those columns again. */
+    int32_t probe_rg; /* -1: none */
+    int32_t *probe_cols, num_probe_cols, probe_cols_cap;
+    bool *probe_mask; /* per file column: in probe_batch */
+    int32_t *read_list;
 };
 
 void ff_ops_options_init(ff_ops_options *options) {
@@ -272,6 +287,15 @@ static void engine_scratch_free(ops_engine *engine) {
     free(engine->view.columns);
     free(engine->out_view.columns);
     free_null_columns(engine);
+    free(engine->copy_mask);
+    free(engine->decode_mask);
+    free(engine->decode_cols);
+    free(engine->probe_cols);
+    free(engine->probe_mask);
+    free(engine->read_list);
+    engine->copy_mask = engine->decode_mask = engine->probe_mask = NULL;
+    engine->decode_cols = engine->probe_cols = engine->read_list = NULL;
+    engine->copy_mask_cap = engine->probe_cols_cap = 0;
 }
 
 void ops_engine_free(ops_engine *engine) {
@@ -549,7 +573,20 @@ ff_status ops_emit(ops_engine *engine, ops_file *file, const ff_batch *batch, co
                                  (const char *)engine->file_signature.data, tree, file->reader,
                                  &out, err));
     engine->file_rows_out += num_rows;
-    return out_write(out, batch, rows, num_rows, err);
+    if (!engine->copy_active)
+        return out_write(out, batch, rows, num_rows, err);
+    /* A step that keeps rows in place emits each row group whole, to its own directory. */
+    if (rows || num_rows != ff_reader_row_group_num_rows(file->reader, engine->copy_row_group) ||
+        strcmp(dir, file->entry->partition_dir) != 0)
+        return ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
+                            "row group %d: rows left their place while its columns were being "
+                            "copied",
+                            engine->copy_row_group);
+    out->num_rows += num_rows;
+    if (!out->writer)
+        return FF_OK;
+    return ff_writer_write_row_group_copy(out->writer, file->reader, engine->copy_row_group,
+                                          engine->copy_mask, batch, err);
 }
 
 /* ---- Files ------------------------------------------------------------------------------- */
@@ -678,6 +715,31 @@ static ff_status row_group_facts(ops_file *file, int32_t rg, int64_t num_rows,
                                NULL, file->num_file_columns, facts, err);
 }
 
+/* Notes which file columns probe_batch holds for row group rg (see load_view). */
+static ff_status remember_probe(ops_engine *engine, ops_file *file, int32_t rg,
+                                const int32_t *cols, int32_t num_cols, ff_error *err) {
+    if (engine->probe_cols_cap < file->num_file_columns + 1) {
+        free(engine->probe_cols);
+        free(engine->probe_mask);
+        engine->probe_cols_cap = 0;
+        engine->probe_cols =
+            ff_calloc((size_t)file->num_file_columns + 1, sizeof(int32_t), "columns", err);
+        engine->probe_mask =
+            ff_calloc((size_t)file->num_file_columns + 1, sizeof(bool), "columns", err);
+        if (!engine->probe_cols || !engine->probe_mask)
+            return FF_ERR_NO_MEMORY;
+        engine->probe_cols_cap = file->num_file_columns + 1;
+    }
+    memset(engine->probe_mask, 0, (size_t)file->num_file_columns * sizeof(bool));
+    engine->num_probe_cols = 0;
+    for (int32_t idx = 0; idx < num_cols && idx < file->num_file_columns; idx++) {
+        engine->probe_cols[engine->num_probe_cols++] = cols[idx];
+        engine->probe_mask[cols[idx]] = true;
+    }
+    engine->probe_rg = rg;
+    return FF_OK;
+}
+
 static ff_status scan_file(ops_engine *engine, ops_file *file, int64_t *affected, int64_t *total,
                            ff_error *err) {
     const ops_step *step = engine->sh->cfg.step;
@@ -723,9 +785,12 @@ static ff_status scan_file(ops_engine *engine, ops_file *file, int64_t *affected
         if (rows > 0) {
             if (engine->probe_batch.columns == NULL)
                 FF_CHECK_GOTO(status, ff_batch_init(&engine->probe_batch, 0, err), cleanup);
+            engine->probe_rg = -1;
             FF_CHECK_GOTO(status,
                           ff_reader_read_row_group(file->reader, rg, read_cols, num_read,
                                                    &engine->probe_batch, err),
+                          cleanup);
+            FF_CHECK_GOTO(status, remember_probe(engine, file, rg, read_cols, num_read, err),
                           cleanup);
             FF_CHECK_GOTO(
                 status,
@@ -746,6 +811,102 @@ cleanup:
     return status;
 }
 
+/* Room for the pass-through masks of a file's columns. */
+static ff_status ensure_copy_masks(ops_engine *engine, int32_t num_columns, ff_error *err) {
+    if (engine->copy_mask_cap >= num_columns + 1)
+        return FF_OK;
+    free(engine->copy_mask);
+    free(engine->decode_mask);
+    free(engine->decode_cols);
+    free(engine->read_list);
+    engine->copy_mask_cap = 0;
+    engine->copy_mask = ff_calloc((size_t)num_columns + 1, sizeof(bool), "columns", err);
+    engine->decode_mask = ff_calloc((size_t)num_columns + 1, sizeof(bool), "columns", err);
+    engine->decode_cols = ff_calloc((size_t)num_columns + 1, sizeof(int32_t), "columns", err);
+    engine->read_list = ff_calloc((size_t)num_columns + 1, sizeof(int32_t), "columns", err);
+    if (!engine->copy_mask || !engine->decode_mask || !engine->decode_cols || !engine->read_list)
+        return FF_ERR_NO_MEMORY;
+    engine->copy_mask_cap = num_columns + 1;
+    return FF_OK;
+}
+
+/* Decodes the file columns `need` (all of the file's when NULL) of row group rg into the eval
+ * view, taking the ones the scan already decoded for this row group from probe_batch. */
+static ff_status load_view(ops_engine *engine, ops_file *file, int32_t rg, int64_t rows,
+                           const int32_t *need, int32_t num_need, ff_error *err) {
+    bool cached = engine->probe_rg == rg;
+    if (!need)
+        num_need = file->num_file_columns;
+    int32_t num_read = 0;
+    for (int32_t idx = 0; idx < num_need; idx++) {
+        int32_t col = need ? need[idx] : idx;
+        if (!cached || !engine->probe_mask[col])
+            engine->read_list[num_read++] = col;
+    }
+    if (num_read > 0)
+        FF_FORWARD_IF_ERROR(ff_reader_read_row_group(file->reader, rg, engine->read_list, num_read,
+                                                     &engine->full_batch, err));
+    FF_FORWARD_IF_ERROR(
+        build_view(engine, file, &engine->full_batch, engine->read_list, num_read, rows, err));
+    if (cached) {
+        for (int32_t idx = 0; idx < num_need; idx++) {
+            int32_t col = need ? need[idx] : idx;
+            if (!engine->probe_mask[col])
+                continue;
+            for (int32_t pos = 0; pos < engine->num_probe_cols; pos++)
+                if (engine->probe_cols[pos] == col)
+                    engine->view.columns[col] = engine->probe_batch.columns[pos];
+        }
+    }
+    return FF_OK;
+}
+
+/* Marks the columns of row group rg to copy as encoded bytes: every column the step does not
+ * need (all of them when need is NULL) whose chunk can be copied, in the codec asked for when
+ * the user asked for one. Returns how many columns must be decoded instead, listed in
+ * engine->decode_cols. */
+static int32_t plan_copy(ops_engine *engine, ops_file *file, int32_t rg, const bool *need) {
+    const ff_ops_options *opts = engine->sh->opts;
+    int32_t num_decode = 0;
+    for (int32_t col = 0; col < file->num_file_columns; col++) {
+        bool copy = !need || !need[col];
+        if (copy && opts->recompress) {
+            const ff_pq_column_chunk *chunk = ff_reader_column_chunk(file->reader, rg, col);
+            copy = chunk && chunk->meta_data.codec == (int32_t)opts->compression;
+        }
+        copy = copy && ff_writer_can_copy_column(file->reader, rg, col);
+        engine->copy_mask[col] = copy;
+        if (!copy)
+            engine->decode_cols[num_decode++] = col;
+    }
+    return num_decode;
+}
+
+/* One row group of a file the step keeps in place (or an unaffected row group of any file
+ * whose schema does not grow): the columns plan_copy chose are copied, the rest decoded and
+ * handed to the step (or emitted as they are when nothing in it is affected). */
+static ff_status rewrite_row_group_copying(ops_engine *engine, ops_file *file, int32_t rg,
+                                           int64_t rows, int64_t first_row, bool affected,
+                                           const bool *need, ff_error *err) {
+    const ops_step *step = engine->sh->cfg.step;
+    int32_t num_decode = plan_copy(engine, file, rg, affected ? need : NULL);
+    FF_FORWARD_IF_ERROR(load_view(engine, file, rg, rows, engine->decode_cols, num_decode, err));
+    engine->copy_active = true;
+    engine->copy_row_group = rg;
+    ff_status status;
+    if (!affected) {
+        ff_batch *out = NULL;
+        status = ops_output_view(engine, file, &engine->view, &out, err);
+        if (status == FF_OK)
+            status = ops_emit(engine, file, out, NULL, rows, NULL, err);
+    } else {
+        status = step->transform(engine->sh->cfg.user, engine, file, rg, first_row, &engine->view,
+                                 err);
+    }
+    engine->copy_active = false;
+    return status;
+}
+
 static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t *affected,
                               ff_error *err) {
     const ops_step *step = engine->sh->cfg.step;
@@ -758,6 +919,14 @@ static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t 
     FF_FORWARD_IF_ERROR(ops_engine_touch(engine, file->entry->partition_dir, err));
     if (engine->full_batch.columns == NULL)
         FF_FORWARD_IF_ERROR(ff_batch_init(&engine->full_batch, 0, err));
+    FF_FORWARD_IF_ERROR(ensure_copy_masks(engine, file->num_file_columns, err));
+    /* Rows that stay where they are under the file's own schema can keep their encoded
+     * columns: all of them in unaffected row groups, the ones the step does not touch in the
+     * others when it keeps every row in place. */
+    bool same_schema = file->num_out_extra == 0;
+    memset(engine->decode_mask, 0, (size_t)file->num_file_columns * sizeof(bool));
+    bool in_place = same_schema && step->keeps_rows_in_place &&
+                    step->keeps_rows_in_place(engine->sh->cfg.user, file, engine->decode_mask);
     for (int32_t rg = 0; rg < num_rg; rg++) {
         int64_t rows = ff_reader_row_group_num_rows(file->reader, rg);
         if (rows <= 0)
@@ -767,9 +936,14 @@ static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t 
             first_row += rows;
             continue;
         }
-        FF_FORWARD_IF_ERROR(
-            ff_reader_read_row_group(file->reader, rg, NULL, -1, &engine->full_batch, err));
-        FF_FORWARD_IF_ERROR(build_view(engine, file, &engine->full_batch, NULL, 0, rows, err));
+        if (in_place || (same_schema && affected[rg] == 0)) {
+            FF_FORWARD_IF_ERROR(rewrite_row_group_copying(engine, file, rg, rows, first_row,
+                                                          affected[rg] != 0, engine->decode_mask,
+                                                          err));
+            first_row += rows;
+            continue;
+        }
+        FF_FORWARD_IF_ERROR(load_view(engine, file, rg, rows, NULL, 0, err));
         if (affected[rg] == 0) {
             ff_batch *out = NULL;
             FF_FORWARD_IF_ERROR(ops_output_view(engine, file, &engine->view, &out, err));
@@ -802,6 +976,7 @@ static ff_status process_file(ops_engine *engine, size_t file_idx, ff_error *err
     file.file_idx = file_idx;
     file.entry = &engine->sh->discovery->files[file_idx];
     file.stats = engine->stats;
+    engine->probe_rg = -1;
     int64_t *affected = NULL;
     ff_status status = full_path(engine, file.entry->rel_path, err);
     char *path = NULL;

@@ -7,7 +7,8 @@
  * selected rows' old values, then merged into the column. Assigning a column a file lacks
  * appends it to that file's schema (NULL in the rows not selected); a column no file has is
  * added only with add_columns. Assigning a partition column routes each selected row to the
- * directory of its new value. */
+ * directory of its new value. Otherwise rows stay in place, and the columns no assignment
+ * touches keep their encoded pages (rewrite.c). */
 #include "ops/ops_internal.h"
 
 #include "util/check.h"
@@ -237,6 +238,29 @@ static bool update_row_group_may_match(void *user, ops_file *file, const ff_colu
     return !state->where || ops_may_match(state->where, facts, num_rows);
 }
 
+/* Rows stay in place unless a partition column is assigned, and the schema stays unless the
+ * file lacks an assigned column: then only the columns the predicate and the assignments read,
+ * and the assigned ones, need decoding. */
+static bool update_keeps_rows_in_place(void *user, ops_file *file, bool *decode) {
+    update_ctx *ctx = user;
+    update_file *state = file->step_state;
+    if (ctx->moves_rows || file->num_out_extra > 0)
+        return false;
+    if (state->where) {
+        int32_t num_cols = 0;
+        const int32_t *cols = ff_expr_columns(state->where, &num_cols);
+        for (int32_t idx = 0; idx < num_cols; idx++)
+            if (cols[idx] < file->num_file_columns)
+                decode[cols[idx]] = true;
+    }
+    for (int32_t idx = 0; idx < state->num_read_cols; idx++)
+        if (state->read_cols[idx] < file->num_file_columns)
+            decode[state->read_cols[idx]] = true;
+    for (int32_t idx = 0; idx < ctx->num_assigns; idx++)
+        decode[state->eval_idx[idx]] = true;
+    return true;
+}
+
 static ff_status update_count(void *user, ops_engine *engine, ops_file *file, int32_t rg,
                               int64_t first_row, const ff_batch *batch, int64_t *num_affected,
                               ff_error *err) {
@@ -405,6 +429,7 @@ ff_status ff_dataset_update(const char *root, const ff_update_options *options, 
         .partition_may_match = update_partition_may_match,
         .file_open = update_file_open,
         .row_group_may_match = update_row_group_may_match,
+        .keeps_rows_in_place = update_keeps_rows_in_place,
         .count = update_count,
         .transform = update_transform,
         .file_close = update_file_close,

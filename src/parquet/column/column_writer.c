@@ -32,6 +32,11 @@
  * 10 % of a row group. */
 #define FF_DICT_PROBE_VALUES       16384
 #define FF_DICT_MAX_DISTINCT_SHARE 5
+/* An earlier look, after the first mini-batch: when over half of the values seen so far are
+ * distinct, the share at FF_DICT_PROBE_VALUES is all but certain to fail the test too, and
+ * hashing the 15,000 values in between is the writer's largest cost on such columns
+ * (measurements, prices, ids). */
+#define FF_DICT_EARLY_VALUES 1024
 
 struct ff_column_writer {
     const ff_schema_node *leaf;
@@ -538,6 +543,9 @@ static ff_status append_values(ff_column_writer *cw, const ff_dense_values *vals
         cw->dict_values += consumed;
         if (consumed == vals->count) {
             if (!cw->dict_judged && cw->dict_values >= FF_DICT_PROBE_VALUES)
+                return judge_dictionary(cw, err);
+            if (!cw->dict_judged && cw->dict_values >= FF_DICT_EARLY_VALUES &&
+                cw->dict.num_entries * 2 > cw->dict_values)
                 return judge_dictionary(cw, err);
             return FF_OK;
         }

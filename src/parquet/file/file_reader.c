@@ -381,6 +381,20 @@ static ff_status check_region(const ff_reader *reader, int64_t offset, int64_t l
     return FF_OK;
 }
 
+ff_status ff_reader_region(const ff_reader *reader, int64_t offset, int64_t len, const char *what,
+                           const uint8_t **out, ff_error *err) {
+    *out = NULL;
+    FF_FORWARD_IF_ERROR(check_region(reader, offset, len, what, err));
+    *out = reader->data + offset;
+    return FF_OK;
+}
+
+bool ff_reader_has_type_order(const ff_reader *reader, int32_t column_idx) {
+    const ff_pq_file_metadata *md = &reader->metadata;
+    return column_idx >= 0 && column_idx < md->num_column_orders &&
+           md->column_orders[column_idx].kind == 1;
+}
+
 ff_status ff_reader_read_column_index(const ff_reader *reader, int32_t row_group_idx,
                                       int32_t column_idx, ff_arena *arena, ff_pq_column_index *out,
                                       bool *present, ff_error *err) {

@@ -29,6 +29,15 @@ ff_status ff_reader_read_offset_index(const ff_reader *reader, int32_t row_group
                                       int32_t column_idx, ff_arena *arena, ff_pq_offset_index *out,
                                       bool *present, ff_error *err);
 
+/* The file's bytes [offset, offset + len), checked to lie in the data section (before the
+ * footer); borrowed from the reader. `what` names the region in the error. */
+ff_status ff_reader_region(const ff_reader *reader, int64_t offset, int64_t len, const char *what,
+                           const uint8_t **out, ff_error *err);
+
+/* Whether the file says min_value/max_value (and the ColumnIndex) of column_idx follow the
+ * type's defined sort order (a TYPE_ORDER column order). */
+bool ff_reader_has_type_order(const ff_reader *reader, int32_t column_idx);
+
 /* A split-block bloom filter: the bitset is borrowed from the reader's file bytes. */
 typedef struct ff_bloom_filter {
     const uint8_t *bitset;

@@ -11,10 +11,13 @@
  * Bloom filters go right after their row group, so a filter never waits in memory for the
  * whole file; the page index goes at the end, where parquet-format's PageIndex.md places it
  * and where readers look for it. Each column chunk is buffered by its column writer until the
- * row group is cut, then written in one piece. */
+ * row group is cut, then written in one piece. A row group can also take some of its chunks
+ * from another file as encoded bytes (ff_writer_write_row_group_copy, chunk_copy.h). */
 #include <fluxforge/writer.h>
 
 #include "parquet/column/column_writer.h"
+#include "parquet/file/chunk_copy.h"
+#include "parquet/file/file_reader.h"
 #include "parquet/column/page_writer.h"
 #include "parquet/schema/schema.h"
 #include "parquet/thrift/metadata.h"
@@ -497,6 +500,252 @@ ff_status ff_writer_write_batch(ff_writer *w, const ff_batch *batch, ff_error *e
         }
     }
     return FF_OK;
+fail:
+    w->failed = true;
+    return ff_error_prefix(err, "%s", w->path);
+}
+
+/* ---- row groups with copied chunks ---- */
+
+bool ff_writer_can_copy_column(const ff_reader *source, int32_t row_group_idx,
+                               int32_t column_idx) {
+    bool ok = false;
+    ff_chunk_extent extent;
+    ff_error ignored;
+    return ff_chunk_check_copyable(source, row_group_idx, column_idx, &ok, &extent, &ignored) ==
+               FF_OK &&
+           ok;
+}
+
+static ff_status check_copy_schema(const ff_writer *w, const ff_schema *src, ff_error *err) {
+    if (src->num_leaves != w->num_columns)
+        return ff_error_set(err, FF_ERR_SCHEMA,
+                            "source has %d columns where the file has %d; chunks cannot be copied",
+                            src->num_leaves, w->num_columns);
+    for (int32_t col_idx = 0; col_idx < w->num_columns; col_idx++) {
+        const ff_schema_node *a = w->schema->leaves[col_idx], *b = src->leaves[col_idx];
+        if (!elements_equal(&a->element, &b->element) || a->max_def != b->max_def ||
+            a->max_rep != b->max_rep)
+            return ff_error_set(err, FF_ERR_SCHEMA,
+                                "column '%s' is described differently in the source; its chunks "
+                                "cannot be copied",
+                                ff_column_writer_path(w->columns[col_idx]));
+    }
+    return FF_OK;
+}
+
+/* Copies one chunk's bytes to the file and describes it in *out. */
+static ff_status copy_chunk(ff_writer *w, const ff_reader *source, int32_t row_group_idx,
+                            int32_t col_idx, ff_pq_column_chunk *out, ff_error *err) {
+    bool ok = false;
+    ff_chunk_extent extent;
+    FF_FORWARD_IF_ERROR(
+        ff_chunk_check_copyable(source, row_group_idx, col_idx, &ok, &extent, err));
+    if (!ok)
+        return ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
+                            "the source chunk cannot be copied as it is");
+    const uint8_t *bytes = NULL;
+    FF_FORWARD_IF_ERROR(ff_reader_region(source, extent.start, extent.len, "column chunk", &bytes,
+                                         err));
+    int64_t shift = w->offset - extent.start;
+    const ff_pq_column_chunk *src = ff_reader_column_chunk(source, row_group_idx, col_idx);
+    /* This file declares the type's order for every column; the source's value statistics
+     * and ColumnIndex only follow it when the source said so too. */
+    bool typed_order = ff_reader_has_type_order(source, col_idx);
+    FF_FORWARD_IF_ERROR(ff_chunk_copy_metadata(src, shift, typed_order, &w->md_arena, out, err));
+    FF_FORWARD_IF_ERROR(write_all(w, bytes, (size_t)extent.len, err));
+    if (typed_order && src->has_column_index && src->column_index_length > 0) {
+        const uint8_t *index = NULL;
+        ff_error ignored;
+        if (ff_reader_region(source, src->column_index_offset, src->column_index_length,
+                             "column index", &index, &ignored) == FF_OK) {
+            out->has_column_index = true;
+            out->column_index_offset = (int64_t)w->column_index_blob.len;
+            out->column_index_length = src->column_index_length;
+            FF_FORWARD_IF_ERROR(ff_buf_append(&w->column_index_blob, index,
+                                              (size_t)src->column_index_length, err));
+        }
+    }
+    bool has_offset_index = false;
+    int64_t blob_offset = 0;
+    int32_t blob_len = 0;
+    FF_FORWARD_IF_ERROR(ff_chunk_copy_offset_index(source, row_group_idx, col_idx, shift,
+                                                   &w->offset_index_blob, &has_offset_index,
+                                                   &blob_offset, &blob_len, err));
+    if (has_offset_index) {
+        out->has_offset_index = true;
+        out->offset_index_offset = blob_offset;
+        out->offset_index_length = blob_len;
+    }
+    return FF_OK;
+}
+
+/* Copies a chunk's bloom filter (header and bitset) after the row group's chunks. */
+static ff_status copy_bloom_filter(ff_writer *w, const ff_reader *source, int32_t row_group_idx,
+                                   int32_t col_idx, ff_pq_column_metadata *md, ff_error *err) {
+    const ff_pq_column_chunk *src = ff_reader_column_chunk(source, row_group_idx, col_idx);
+    if (!src->meta_data.has_bloom_filter_offset)
+        return FF_OK;
+    ff_bloom_filter filter;
+    bool present = false;
+    ff_error ignored;
+    const uint8_t *start = NULL;
+    /* A filter this reader cannot use is left out, which only costs readers a lookup. */
+    if (ff_reader_read_bloom_filter(source, row_group_idx, col_idx, &filter, &present, &ignored) !=
+            FF_OK ||
+        !present ||
+        ff_reader_region(source, src->meta_data.bloom_filter_offset, 0, "bloom filter", &start,
+                         &ignored) != FF_OK)
+        return FF_OK;
+    size_t len = (size_t)(filter.bitset - start) + filter.num_bytes;
+    if (len > INT32_MAX)
+        return FF_OK;
+    md->has_bloom_filter_offset = md->has_bloom_filter_length = true;
+    md->bloom_filter_offset = w->offset;
+    md->bloom_filter_length = (int32_t)len;
+    return write_all(w, start, len, err);
+}
+
+ff_status ff_writer_write_row_group_copy(ff_writer *w, const ff_reader *source,
+                                         int32_t row_group_idx, const bool *copy,
+                                         const ff_batch *batch, ff_error *err) {
+    if (w->failed || w->closed)
+        return ff_error_set(err, FF_ERR_INVALID_ARGUMENT, "%s: writer is %s", w->path,
+                            w->closed ? "closed" : "in a failed state");
+    ff_status status = FF_OK;
+    int32_t col_idx = 0;
+    int64_t num_rows = ff_reader_row_group_num_rows(source, row_group_idx);
+    bool encodes = false;
+    for (col_idx = 0; col_idx < w->num_columns; col_idx++)
+        encodes |= !copy[col_idx];
+    if (row_group_idx < 0 || row_group_idx >= ff_reader_num_row_groups(source) || num_rows < 0) {
+        status = ff_error_set(err, FF_ERR_INVALID_ARGUMENT, "no row group %d in %s",
+                              row_group_idx, ff_reader_name(source));
+        return ff_error_prefix(err, "%s", w->path);
+    }
+    status = check_copy_schema(w, ff_reader_schema(source), err);
+    if (status == FF_OK && encodes &&
+        (!batch || batch->num_columns != w->num_columns || batch->num_rows != num_rows))
+        status = ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
+                              "the batch does not hold the %lld rows of row group %d of %s",
+                              (long long)num_rows, row_group_idx, ff_reader_name(source));
+    if (status != FF_OK)
+        return ff_error_prefix(err, "%s", w->path);
+    if (num_rows == 0)
+        return FF_OK;
+    FF_CHECK_GOTO(status, flush_row_group(w, err), fail);
+    for (col_idx = 0; col_idx < w->num_columns; col_idx++) {
+        if (copy[col_idx])
+            continue;
+        status = ff_column_writer_begin_batch(w->columns[col_idx], &batch->columns[col_idx],
+                                              num_rows, err);
+        if (status != FF_OK) {
+            /* Nothing of this row group has been written yet: the writer stays usable. */
+            ff_error_prefix(err, "column '%s'", ff_column_writer_path(w->columns[col_idx]));
+            return ff_error_prefix(err, "%s", w->path);
+        }
+    }
+    for (int64_t row_pos = 0; row_pos < num_rows;) {
+        int64_t piece = num_rows - row_pos;
+        if (piece > FF_WRITER_MAX_PIECE_ROWS)
+            piece = FF_WRITER_MAX_PIECE_ROWS;
+        for (col_idx = 0; col_idx < w->num_columns; col_idx++) {
+            if (copy[col_idx])
+                continue;
+            status = ff_column_writer_write_rows(w->columns[col_idx], piece, err);
+            if (status != FF_OK) {
+                ff_error_prefix(err, "row group %d: column '%s'", w->num_row_groups,
+                                ff_column_writer_path(w->columns[col_idx]));
+                goto fail;
+            }
+        }
+        row_pos += piece;
+    }
+    if (w->num_row_groups == w->row_groups_cap) {
+        int32_t new_cap = w->row_groups_cap ? w->row_groups_cap * 2 : 8;
+        ff_pq_row_group *grown =
+            ff_realloc(w->row_groups, (size_t)new_cap * sizeof *grown, "row groups", err);
+        if (!grown) {
+            status = FF_ERR_NO_MEMORY;
+            goto fail;
+        }
+        w->row_groups = grown;
+        w->row_groups_cap = new_cap;
+    }
+    ff_pq_row_group *rg = &w->row_groups[w->num_row_groups];
+    memset(rg, 0, sizeof *rg);
+    rg->columns =
+        ff_arena_array(&w->md_arena, (size_t)w->num_columns, sizeof(ff_pq_column_chunk), err);
+    if (!rg->columns) {
+        status = FF_ERR_NO_MEMORY;
+        goto fail;
+    }
+    rg->num_columns = w->num_columns;
+    rg->num_rows = num_rows;
+    rg->has_file_offset = true;
+    rg->file_offset = w->offset;
+    int64_t uncompressed = 0, compressed = 0;
+    for (col_idx = 0; col_idx < w->num_columns; col_idx++) {
+        ff_pq_column_chunk *chunk = &rg->columns[col_idx];
+        if (copy[col_idx]) {
+            FF_CHECK_GOTO(status, copy_chunk(w, source, row_group_idx, col_idx, chunk, err),
+                          column_failed);
+        } else {
+            ff_column_writer *cw = w->columns[col_idx];
+            const ff_buf *dict_page, *data_pages;
+            int64_t chunk_offset = w->offset;
+            FF_CHECK_GOTO(status, ff_column_writer_finish_chunk(cw, &dict_page, &data_pages, err),
+                          column_failed);
+            FF_CHECK_GOTO(status, write_all(w, dict_page->data, dict_page->len, err),
+                          column_failed);
+            FF_CHECK_GOTO(status, write_all(w, data_pages->data, data_pages->len, err),
+                          column_failed);
+            FF_CHECK_GOTO(status,
+                          ff_column_writer_describe_chunk(cw, chunk_offset, &w->md_arena, chunk,
+                                                          &w->column_index_blob,
+                                                          &w->offset_index_blob, err),
+                          column_failed);
+        }
+        uncompressed += chunk->meta_data.total_uncompressed_size;
+        compressed += chunk->meta_data.total_compressed_size;
+    }
+    for (col_idx = 0; col_idx < w->num_columns; col_idx++) {
+        ff_pq_column_metadata *md = &rg->columns[col_idx].meta_data;
+        if (copy[col_idx]) {
+            FF_CHECK_GOTO(status, copy_bloom_filter(w, source, row_group_idx, col_idx, md, err),
+                          column_failed);
+            continue;
+        }
+        bool written = false;
+        ff_buf_reset(&w->bloom_buf);
+        FF_CHECK_GOTO(
+            status,
+            ff_column_writer_write_bloom_filter(w->columns[col_idx], &w->bloom_buf, &written, err),
+            column_failed);
+        if (!written)
+            continue;
+        md->has_bloom_filter_offset = md->has_bloom_filter_length = true;
+        md->bloom_filter_offset = w->offset;
+        md->bloom_filter_length = (int32_t)w->bloom_buf.len;
+        FF_CHECK_GOTO(status, write_all(w, w->bloom_buf.data, w->bloom_buf.len, err),
+                      column_failed);
+    }
+    for (col_idx = 0; col_idx < w->num_columns; col_idx++)
+        if (!copy[col_idx])
+            ff_column_writer_reset_chunk(w->columns[col_idx]);
+    rg->total_byte_size = uncompressed;
+    rg->has_total_compressed_size = true;
+    rg->total_compressed_size = compressed;
+    if (w->num_row_groups <= INT16_MAX) {
+        rg->has_ordinal = true;
+        rg->ordinal = (int16_t)w->num_row_groups;
+    }
+    w->num_row_groups++;
+    w->total_rows += num_rows;
+    return FF_OK;
+column_failed:
+    ff_error_prefix(err, "row group %d: column '%s'", w->num_row_groups,
+                    ff_column_writer_path(w->columns[col_idx]));
 fail:
     w->failed = true;
     return ff_error_prefix(err, "%s", w->path);
