@@ -67,8 +67,8 @@ typedef struct ff_ops_options {
     bool wait_for_lock;     /* wait for another writer instead of failing */
     bool no_backup;         /* drop the backup each commit leaves */
     const char *backup_dir; /* copies of replaced files go to DIR/<txid>/ (NULL: hard links) */
-    ff_compression compression;    /* default ZSTD */
-    int compression_level;         /* -1: codec default */
+    ff_compression compression; /* default ZSTD */
+    int compression_level;      /* -1: codec default */
     /* Columns an operation leaves unchanged, in row groups whose rows all stay, keep their
      * encoded pages (and so their codec) unless this is set; then every column written is
      * encoded with `compression`. The command line sets it with --compression. */

@@ -9,10 +9,11 @@
  * streamed row group by row group: row groups without affected rows pass through with their
  * column chunks copied as encoded bytes, the others go through the step's transform, which
  * emits rows to the file's own directory or to others; a step that keeps every row in place
- * gets only the columns it reads or assigns decoded, and the rest are copied. Outputs are staged through ff_txn_add_file; the source file is removed in the same
- * transaction. Groups of partitions commit as separate transactions. Directories are handed to
- * one worker per core (rewrite.c), so the steps keep their scratch in per-file state and count
- * into ops_file.stats, never into shared fields.
+ * gets only the columns it reads or assigns decoded, and the rest are copied. Outputs are staged
+ * through ff_txn_add_file; the source file is removed in the same transaction. Groups of partitions
+ * commit as separate transactions. Directories are handed to one worker per core (rewrite.c), so
+ * the steps keep their scratch in per-file state and count into ops_file.stats, never into shared
+ * fields.
  *
  * Nested columns are not rewritten: a file that holds affected rows and a nested column is
  * refused (FF_ERR_UNSUPPORTED) before anything is written. */
@@ -201,11 +202,12 @@ typedef struct ops_step {
     void (*drop_row_group)(void *user, ops_engine *engine, ops_file *file, int64_t num_rows);
     /* Optional: true when the step keeps every row of this file where it is, under the file's
      * own schema (nothing removed, moved or added; an update that assigns existing non-partition
-     * columns). It then marks in decode[] (one flag per file column) the columns its transform
-     * reads or assigns; the engine decodes only those, hands the transform a batch whose other
-     * columns are empty, and copies their encoded chunks into the output (DESIGN §9). The
-     * transform must emit each row group whole, in order, to the file's own directory. */
-    bool (*keeps_rows_in_place)(void *user, ops_file *file, bool *decode);
+     * columns). It then marks (one flag per file column) in reads[] the columns its transform
+     * reads and in writes[] the ones it assigns; the engine decodes only those, hands the
+     * transform a batch whose other columns are empty, and copies the encoded chunks of every
+     * column not written into the output (DESIGN §9). The transform must emit each row group
+     * whole, in order, to the file's own directory. */
+    bool (*keeps_rows_in_place)(void *user, ops_file *file, bool *reads, bool *writes);
     /* Counts affected rows of a batch holding the probe columns (others empty). */
     ff_status (*count)(void *user, ops_engine *engine, ops_file *file, int32_t row_group_idx,
                        int64_t first_row, const ff_batch *batch, int64_t *num_affected,

@@ -101,7 +101,7 @@ struct ops_engine {
      * with the columns marked in copy_mask copied from the source as encoded bytes. */
     bool copy_active;
     int32_t copy_row_group;
-    bool *copy_mask, *decode_mask; /* per file column */
+    bool *copy_mask, *read_mask, *write_mask; /* per file column */
     int32_t copy_mask_cap;
     int32_t *decode_cols;
     /* The scan's last row group stays decoded in probe_batch (probe_cols[i] is the file column
@@ -288,12 +288,13 @@ static void engine_scratch_free(ops_engine *engine) {
     free(engine->out_view.columns);
     free_null_columns(engine);
     free(engine->copy_mask);
-    free(engine->decode_mask);
+    free(engine->read_mask);
+    free(engine->write_mask);
     free(engine->decode_cols);
     free(engine->probe_cols);
     free(engine->probe_mask);
     free(engine->read_list);
-    engine->copy_mask = engine->decode_mask = engine->probe_mask = NULL;
+    engine->copy_mask = engine->read_mask = engine->write_mask = engine->probe_mask = NULL;
     engine->decode_cols = engine->probe_cols = engine->read_list = NULL;
     engine->copy_mask_cap = engine->probe_cols_cap = 0;
 }
@@ -716,8 +717,8 @@ static ff_status row_group_facts(ops_file *file, int32_t rg, int64_t num_rows,
 }
 
 /* Notes which file columns probe_batch holds for row group rg (see load_view). */
-static ff_status remember_probe(ops_engine *engine, ops_file *file, int32_t rg,
-                                const int32_t *cols, int32_t num_cols, ff_error *err) {
+static ff_status remember_probe(ops_engine *engine, ops_file *file, int32_t rg, const int32_t *cols,
+                                int32_t num_cols, ff_error *err) {
     if (engine->probe_cols_cap < file->num_file_columns + 1) {
         free(engine->probe_cols);
         free(engine->probe_mask);
@@ -816,15 +817,19 @@ static ff_status ensure_copy_masks(ops_engine *engine, int32_t num_columns, ff_e
     if (engine->copy_mask_cap >= num_columns + 1)
         return FF_OK;
     free(engine->copy_mask);
-    free(engine->decode_mask);
+    free(engine->read_mask);
+    free(engine->write_mask);
     free(engine->decode_cols);
     free(engine->read_list);
     engine->copy_mask_cap = 0;
-    engine->copy_mask = ff_calloc((size_t)num_columns + 1, sizeof(bool), "columns", err);
-    engine->decode_mask = ff_calloc((size_t)num_columns + 1, sizeof(bool), "columns", err);
-    engine->decode_cols = ff_calloc((size_t)num_columns + 1, sizeof(int32_t), "columns", err);
-    engine->read_list = ff_calloc((size_t)num_columns + 1, sizeof(int32_t), "columns", err);
-    if (!engine->copy_mask || !engine->decode_mask || !engine->decode_cols || !engine->read_list)
+    size_t n = (size_t)num_columns + 1;
+    engine->copy_mask = ff_calloc(n, sizeof(bool), "columns", err);
+    engine->read_mask = ff_calloc(n, sizeof(bool), "columns", err);
+    engine->write_mask = ff_calloc(n, sizeof(bool), "columns", err);
+    engine->decode_cols = ff_calloc(n, sizeof(int32_t), "columns", err);
+    engine->read_list = ff_calloc(n, sizeof(int32_t), "columns", err);
+    if (!engine->copy_mask || !engine->read_mask || !engine->write_mask || !engine->decode_cols ||
+        !engine->read_list)
         return FF_ERR_NO_MEMORY;
     engine->copy_mask_cap = num_columns + 1;
     return FF_OK;
@@ -862,21 +867,22 @@ static ff_status load_view(ops_engine *engine, ops_file *file, int32_t rg, int64
 }
 
 /* Marks the columns of row group rg to copy as encoded bytes: every column the step does not
- * need (all of them when need is NULL) whose chunk can be copied, in the codec asked for when
- * the user asked for one. Returns how many columns must be decoded instead, listed in
- * engine->decode_cols. */
-static int32_t plan_copy(ops_engine *engine, ops_file *file, int32_t rg, const bool *need) {
+ * write (all of them when writes is NULL) whose chunk can be copied, in the codec asked for
+ * when the user asked for one. Returns how many columns must be decoded, listed in
+ * engine->decode_cols: the ones the step reads, and the ones not copied. */
+static int32_t plan_copy(ops_engine *engine, ops_file *file, int32_t rg, const bool *reads,
+                         const bool *writes) {
     const ff_ops_options *opts = engine->sh->opts;
     int32_t num_decode = 0;
     for (int32_t col = 0; col < file->num_file_columns; col++) {
-        bool copy = !need || !need[col];
+        bool copy = !writes || !writes[col];
         if (copy && opts->recompress) {
             const ff_pq_column_chunk *chunk = ff_reader_column_chunk(file->reader, rg, col);
             copy = chunk && chunk->meta_data.codec == (int32_t)opts->compression;
         }
         copy = copy && ff_writer_can_copy_column(file->reader, rg, col);
         engine->copy_mask[col] = copy;
-        if (!copy)
+        if (!copy || (reads && reads[col]))
             engine->decode_cols[num_decode++] = col;
     }
     return num_decode;
@@ -887,9 +893,11 @@ static int32_t plan_copy(ops_engine *engine, ops_file *file, int32_t rg, const b
  * handed to the step (or emitted as they are when nothing in it is affected). */
 static ff_status rewrite_row_group_copying(ops_engine *engine, ops_file *file, int32_t rg,
                                            int64_t rows, int64_t first_row, bool affected,
-                                           const bool *need, ff_error *err) {
+                                           ff_error *err) {
     const ops_step *step = engine->sh->cfg.step;
-    int32_t num_decode = plan_copy(engine, file, rg, affected ? need : NULL);
+    int32_t num_decode = affected
+                             ? plan_copy(engine, file, rg, engine->read_mask, engine->write_mask)
+                             : plan_copy(engine, file, rg, NULL, NULL);
     FF_FORWARD_IF_ERROR(load_view(engine, file, rg, rows, engine->decode_cols, num_decode, err));
     engine->copy_active = true;
     engine->copy_row_group = rg;
@@ -900,8 +908,8 @@ static ff_status rewrite_row_group_copying(ops_engine *engine, ops_file *file, i
         if (status == FF_OK)
             status = ops_emit(engine, file, out, NULL, rows, NULL, err);
     } else {
-        status = step->transform(engine->sh->cfg.user, engine, file, rg, first_row, &engine->view,
-                                 err);
+        status =
+            step->transform(engine->sh->cfg.user, engine, file, rg, first_row, &engine->view, err);
     }
     engine->copy_active = false;
     return status;
@@ -924,9 +932,11 @@ static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t 
      * columns: all of them in unaffected row groups, the ones the step does not touch in the
      * others when it keeps every row in place. */
     bool same_schema = file->num_out_extra == 0;
-    memset(engine->decode_mask, 0, (size_t)file->num_file_columns * sizeof(bool));
+    memset(engine->read_mask, 0, (size_t)file->num_file_columns * sizeof(bool));
+    memset(engine->write_mask, 0, (size_t)file->num_file_columns * sizeof(bool));
     bool in_place = same_schema && step->keeps_rows_in_place &&
-                    step->keeps_rows_in_place(engine->sh->cfg.user, file, engine->decode_mask);
+                    step->keeps_rows_in_place(engine->sh->cfg.user, file, engine->read_mask,
+                                              engine->write_mask);
     for (int32_t rg = 0; rg < num_rg; rg++) {
         int64_t rows = ff_reader_row_group_num_rows(file->reader, rg);
         if (rows <= 0)
@@ -938,8 +948,7 @@ static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t 
         }
         if (in_place || (same_schema && affected[rg] == 0)) {
             FF_FORWARD_IF_ERROR(rewrite_row_group_copying(engine, file, rg, rows, first_row,
-                                                          affected[rg] != 0, engine->decode_mask,
-                                                          err));
+                                                          affected[rg] != 0, err));
             first_row += rows;
             continue;
         }

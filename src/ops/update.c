@@ -240,8 +240,9 @@ static bool update_row_group_may_match(void *user, ops_file *file, const ff_colu
 
 /* Rows stay in place unless a partition column is assigned, and the schema stays unless the
  * file lacks an assigned column: then only the columns the predicate and the assignments read,
- * and the assigned ones, need decoding. */
-static bool update_keeps_rows_in_place(void *user, ops_file *file, bool *decode) {
+ * and the assigned ones (whose old values the unselected rows keep), need decoding, and only
+ * the assigned ones encoding. */
+static bool update_keeps_rows_in_place(void *user, ops_file *file, bool *reads, bool *writes) {
     update_ctx *ctx = user;
     update_file *state = file->step_state;
     if (ctx->moves_rows || file->num_out_extra > 0)
@@ -251,13 +252,13 @@ static bool update_keeps_rows_in_place(void *user, ops_file *file, bool *decode)
         const int32_t *cols = ff_expr_columns(state->where, &num_cols);
         for (int32_t idx = 0; idx < num_cols; idx++)
             if (cols[idx] < file->num_file_columns)
-                decode[cols[idx]] = true;
+                reads[cols[idx]] = true;
     }
     for (int32_t idx = 0; idx < state->num_read_cols; idx++)
         if (state->read_cols[idx] < file->num_file_columns)
-            decode[state->read_cols[idx]] = true;
+            reads[state->read_cols[idx]] = true;
     for (int32_t idx = 0; idx < ctx->num_assigns; idx++)
-        decode[state->eval_idx[idx]] = true;
+        reads[state->eval_idx[idx]] = writes[state->eval_idx[idx]] = true;
     return true;
 }
 

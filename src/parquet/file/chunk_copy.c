@@ -141,8 +141,8 @@ ff_status ff_chunk_copy_metadata(const ff_pq_column_chunk *src, int64_t shift,
         dm->has_dictionary_page_offset = true;
         dm->dictionary_page_offset = sm->dictionary_page_offset + shift;
     }
-    dst->file_offset = dm->has_dictionary_page_offset ? dm->dictionary_page_offset
-                                                      : dm->data_page_offset;
+    dst->file_offset =
+        dm->has_dictionary_page_offset ? dm->dictionary_page_offset : dm->data_page_offset;
     if (sm->num_encodings > 0) {
         dm->encodings = ff_arena_array(arena, (size_t)sm->num_encodings, sizeof(int32_t), err);
         if (!dm->encodings)
@@ -177,9 +177,9 @@ ff_status ff_chunk_copy_metadata(const ff_pq_column_chunk *src, int64_t shift,
             out->has_value = kv->has_value;
             if (kv->has_value) {
                 /* Values are read as NUL-terminated copies; keep them so. */
-                char *value = ff_arena_strndup(arena, kv->value.data ? (const char *)kv->value.data
-                                                                     : "",
-                                               kv->value.data ? (size_t)kv->value.len : 0, err);
+                char *value =
+                    ff_arena_strndup(arena, kv->value.data ? (const char *)kv->value.data : "",
+                                     kv->value.data ? (size_t)kv->value.len : 0, err);
                 if (!value)
                     return FF_ERR_NO_MEMORY;
                 out->value.data = (const uint8_t *)value;
@@ -190,9 +190,8 @@ ff_status ff_chunk_copy_metadata(const ff_pq_column_chunk *src, int64_t shift,
     }
     if (sm->has_statistics) {
         dm->has_statistics = true;
-        FF_FORWARD_IF_ERROR(
-            copy_statistics(&sm->statistics, sm->type, keep_value_stats, arena, &dm->statistics,
-                            err));
+        FF_FORWARD_IF_ERROR(copy_statistics(&sm->statistics, sm->type, keep_value_stats, arena,
+                                            &dm->statistics, err));
     }
     if (sm->num_encoding_stats > 0) {
         dm->encoding_stats = ff_arena_array(arena, (size_t)sm->num_encoding_stats,

@@ -507,8 +507,7 @@ fail:
 
 /* ---- row groups with copied chunks ---- */
 
-bool ff_writer_can_copy_column(const ff_reader *source, int32_t row_group_idx,
-                               int32_t column_idx) {
+bool ff_writer_can_copy_column(const ff_reader *source, int32_t row_group_idx, int32_t column_idx) {
     bool ok = false;
     ff_chunk_extent extent;
     ff_error ignored;
@@ -539,14 +538,13 @@ static ff_status copy_chunk(ff_writer *w, const ff_reader *source, int32_t row_g
                             int32_t col_idx, ff_pq_column_chunk *out, ff_error *err) {
     bool ok = false;
     ff_chunk_extent extent;
-    FF_FORWARD_IF_ERROR(
-        ff_chunk_check_copyable(source, row_group_idx, col_idx, &ok, &extent, err));
+    FF_FORWARD_IF_ERROR(ff_chunk_check_copyable(source, row_group_idx, col_idx, &ok, &extent, err));
     if (!ok)
         return ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
                             "the source chunk cannot be copied as it is");
     const uint8_t *bytes = NULL;
-    FF_FORWARD_IF_ERROR(ff_reader_region(source, extent.start, extent.len, "column chunk", &bytes,
-                                         err));
+    FF_FORWARD_IF_ERROR(
+        ff_reader_region(source, extent.start, extent.len, "column chunk", &bytes, err));
     int64_t shift = w->offset - extent.start;
     const ff_pq_column_chunk *src = ff_reader_column_chunk(source, row_group_idx, col_idx);
     /* This file declares the type's order for every column; the source's value statistics
@@ -562,8 +560,8 @@ static ff_status copy_chunk(ff_writer *w, const ff_reader *source, int32_t row_g
             out->has_column_index = true;
             out->column_index_offset = (int64_t)w->column_index_blob.len;
             out->column_index_length = src->column_index_length;
-            FF_FORWARD_IF_ERROR(ff_buf_append(&w->column_index_blob, index,
-                                              (size_t)src->column_index_length, err));
+            FF_FORWARD_IF_ERROR(
+                ff_buf_append(&w->column_index_blob, index, (size_t)src->column_index_length, err));
         }
     }
     bool has_offset_index = false;
@@ -619,8 +617,8 @@ ff_status ff_writer_write_row_group_copy(ff_writer *w, const ff_reader *source,
     for (col_idx = 0; col_idx < w->num_columns; col_idx++)
         encodes |= !copy[col_idx];
     if (row_group_idx < 0 || row_group_idx >= ff_reader_num_row_groups(source) || num_rows < 0) {
-        status = ff_error_set(err, FF_ERR_INVALID_ARGUMENT, "no row group %d in %s",
-                              row_group_idx, ff_reader_name(source));
+        status = ff_error_set(err, FF_ERR_INVALID_ARGUMENT, "no row group %d in %s", row_group_idx,
+                              ff_reader_name(source));
         return ff_error_prefix(err, "%s", w->path);
     }
     status = check_copy_schema(w, ff_reader_schema(source), err);
