@@ -54,6 +54,7 @@ typedef struct ff_ops_stats {
     int64_t bytes_before;        /* size of the files replaced or removed */
     int64_t bytes_after;         /* size of the files written (estimated in a dry run) */
     int64_t transactions;        /* commits */
+    int64_t files_validated;     /* written files read back and matched (validate) */
     char last_txid[FF_TXID_CAP]; /* the last commit's id ("" when nothing was committed) */
 } ff_ops_stats;
 
@@ -73,7 +74,11 @@ typedef struct ff_ops_options {
      * encoded pages (and so their codec) unless this is set; then every column written is
      * encoded with `compression`. The command line sets it with --compression. */
     bool recompress;
-    bool check_row_counts;         /* validate rows in/out before each commit (default true) */
+    bool check_row_counts; /* validate rows in/out before each commit (default true) */
+    /* Before each commit, read every written file back and compare its content fingerprint
+     * with the rows meant for it. Every column is then decoded and encoded (no column keeps
+     * its encoded pages), so this costs a read of the output and the pass-through. */
+    bool validate;
     int64_t partitions_per_commit; /* partitions per transaction; default 1024 */
     /* Restricts the operation to partitions whose directory values equal these "K=V" pairs
      * (decoded values; all pairs must match). */

@@ -9,9 +9,11 @@
 #include <string.h>
 
 static int usage(void) {
-    fprintf(stderr, "usage: fluxforge dedup DATASET --key COLS [--keep first|last] "
-                    "[--order-by COL] [--across-partitions] [--partition K=V]... [--dry-run] "
-                    "[--json] [--no-backup] [--backup-dir DIR] [--compression C[:L]] [--wait]\n");
+    fprintf(
+        stderr,
+        "usage: fluxforge dedup DATASET --key COLS [--keep first|last] "
+        "[--order-by COL] [--across-partitions] [--partition K=V]... [--dry-run] "
+        "[--json] [--no-backup] [--backup-dir DIR] [--compression C[:L]] [--wait] [--validate]\n");
     return FF_EXIT_USAGE;
 }
 

@@ -10,7 +10,7 @@
 static int usage(void) {
     fprintf(stderr, "usage: fluxforge delete DATASET --where EXPR [--partition K=V]... "
                     "[--dry-run] [--json] [--no-backup] [--backup-dir DIR] "
-                    "[--compression C[:L]] [--wait]\n");
+                    "[--compression C[:L]] [--wait] [--validate]\n");
     return FF_EXIT_USAGE;
 }
 

@@ -77,6 +77,10 @@ int ff_cli_ops_parse_common(ff_cli_ops *cli, int argc, char **argv, int *arg_idx
         options->wait_for_lock = true;
         return 1;
     }
+    if (!strcmp(arg, "--validate")) {
+        options->validate = true;
+        return 1;
+    }
     bool takes_value = !strcmp(arg, "--backup-dir") || !strcmp(arg, "--compression") ||
                        !strcmp(arg, "--partition") || !strcmp(arg, "--threads") ||
                        !strcmp(arg, "--memory-limit") || !strcmp(arg, "--partitions-per-commit");

@@ -9,9 +9,10 @@
 #include <string.h>
 
 static int usage(void) {
-    fprintf(stderr, "usage: fluxforge update DATASET --set COL=EXPR [--set COL=EXPR]... "
-                    "[--where EXPR] [--add-columns] [--partition K=V]... [--dry-run] [--json] "
-                    "[--no-backup] [--backup-dir DIR] [--compression C[:L]] [--wait]\n");
+    fprintf(stderr,
+            "usage: fluxforge update DATASET --set COL=EXPR [--set COL=EXPR]... "
+            "[--where EXPR] [--add-columns] [--partition K=V]... [--dry-run] [--json] "
+            "[--no-backup] [--backup-dir DIR] [--compression C[:L]] [--wait] [--validate]\n");
     return FF_EXIT_USAGE;
 }
 

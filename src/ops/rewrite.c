@@ -23,6 +23,7 @@
 #include "ops/ops_internal.h"
 
 #include "parquet/file/file_reader.h"
+#include "parquet/file/row_text.h"
 
 #include "util/check.h"
 #include "util/fileio.h"
@@ -41,7 +42,20 @@ typedef struct ops_out {
     ff_writer *writer; /* NULL in a dry run */
     int64_t num_rows;
     ff_batch gather;
+    /* With options->validate: the fingerprint of the rows handed to the writer, to compare
+     * with the staged file's once it is closed. */
+    const char *stage_path; /* owned by the transaction */
+    struct ops_check *check;
 } ops_out;
+
+/* Heap-allocated so that the sink's error pointer stays put when the outputs array grows. */
+typedef struct ops_check {
+    ff_schema *tree; /* the output's schema (a copy) */
+    ff_row_cursor cursor;
+    ff_text_sink sink;
+    ff_error sink_err;
+    uint64_t expected;
+} ops_check;
 
 typedef struct ops_outs {
     ops_out *items;
@@ -262,6 +276,13 @@ static void outs_free(ops_outs *outs) {
         free(outs->items[idx].signature);
         ff_writer_free(outs->items[idx].writer);
         ff_batch_free(&outs->items[idx].gather);
+        ops_check *check = outs->items[idx].check;
+        if (check) {
+            ff_row_cursor_free(&check->cursor);
+            ff_text_sink_free(&check->sink);
+            ff_schema_free(check->tree);
+            free(check);
+        }
     }
     free(outs->items);
     memset(outs, 0, sizeof *outs);
@@ -431,7 +452,46 @@ static ff_status out_find(ops_engine *engine, ops_outs *outs, const char *dir,
     }
     status = ff_writer_open(stage_path, tree, &wopts, &item->writer, err);
     free(kvs);
+    if (status == FF_OK && engine->sh->opts->validate) {
+        item->stage_path = stage_path;
+        ops_check *check = ff_calloc(1, sizeof *check, "validation", err);
+        if (!check)
+            return FF_ERR_NO_MEMORY;
+        item->check = check;
+        ff_text_sink_init(&check->sink, FF_SINK_HASH, &check->sink_err);
+        FF_FORWARD_IF_ERROR(ff_schema_clone(tree, &check->tree, err));
+        status = ff_row_cursor_init(&check->cursor, check->tree, NULL, -1, err);
+    }
     return status;
+}
+
+/* Writes batch to out's file, adding its rows to the expected fingerprint when validating. */
+static ff_status out_write_batch(ops_out *out, const ff_batch *batch, ff_error *err) {
+    if (out->check)
+        FF_FORWARD_IF_ERROR(ff_row_fingerprint_batch(&out->check->cursor, &out->check->sink, batch,
+                                                     &out->check->expected, err));
+    return ff_writer_write_batch(out->writer, batch, err);
+}
+
+/* Reads a closed output back and compares it with what was written to it. */
+static ff_status out_validate(ops_engine *engine, ops_out *out, ff_error *err) {
+    ff_reader *reader = NULL;
+    uint64_t got = 0;
+    int64_t rows = 0;
+    ff_status status = ff_reader_open(out->stage_path, NULL, &reader, err);
+    if (status == FF_OK)
+        status = ff_reader_fingerprint(reader, &got, &rows, err);
+    ff_reader_free(reader);
+    if (status != FF_OK)
+        return ff_error_prefix(err, "validation: the written file cannot be read back");
+    if (got != out->check->expected || rows != out->num_rows)
+        return ff_error_set(err, FF_ERR_CORRUPT,
+                            "validation: the written file holds %lld rows with fingerprint "
+                            "%016llx, but %lld rows with fingerprint %016llx were written to it",
+                            (long long)rows, (unsigned long long)got, (long long)out->num_rows,
+                            (unsigned long long)out->check->expected);
+    engine->stats->files_validated++;
+    return FF_OK;
 }
 
 static ff_status out_write(ops_out *out, const ff_batch *batch, const uint32_t *rows,
@@ -440,7 +500,7 @@ static ff_status out_write(ops_out *out, const ff_batch *batch, const uint32_t *
     if (!out->writer || num_rows == 0)
         return FF_OK;
     if (!rows && num_rows == batch->num_rows)
-        return ff_writer_write_batch(out->writer, batch, err);
+        return out_write_batch(out, batch, err);
     if (out->gather.num_columns != batch->num_columns) {
         ff_batch_free(&out->gather);
         FF_FORWARD_IF_ERROR(ff_batch_init(&out->gather, batch->num_columns, err));
@@ -452,7 +512,7 @@ static ff_status out_write(ops_out *out, const ff_batch *batch, const uint32_t *
         FF_FORWARD_IF_ERROR(ops_vector_append(dst, &batch->columns[col], rows, num_rows, err));
     }
     out->gather.num_rows = num_rows;
-    return ff_writer_write_batch(out->writer, &out->gather, err);
+    return out_write_batch(out, &out->gather, err);
 }
 
 /* Closes every output of outs, adding to the statistics; est_bytes_per_row estimates the
@@ -465,6 +525,8 @@ static ff_status outs_close(ops_engine *engine, ops_outs *outs, double est_bytes
         ops_out *out = &outs->items[idx];
         if (out->writer && status == FF_OK) {
             status = ff_writer_close(out->writer, err);
+            if (status == FF_OK && out->check)
+                status = out_validate(engine, out, err);
             if (status == FF_OK)
                 stats->bytes_after += ff_writer_bytes_written(out->writer);
             else
@@ -931,7 +993,8 @@ static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t 
     /* Rows that stay where they are under the file's own schema can keep their encoded
      * columns: all of them in unaffected row groups, the ones the step does not touch in the
      * others when it keeps every row in place. */
-    bool same_schema = file->num_out_extra == 0;
+    /* Validation compares decoded rows with what was written, so it decodes every column. */
+    bool same_schema = file->num_out_extra == 0 && !engine->sh->opts->validate;
     memset(engine->read_mask, 0, (size_t)file->num_file_columns * sizeof(bool));
     memset(engine->write_mask, 0, (size_t)file->num_file_columns * sizeof(bool));
     bool in_place = same_schema && step->keeps_rows_in_place &&
@@ -1139,6 +1202,7 @@ static void merge_stats(ff_ops_stats *into, ff_ops_stats *from) {
     into->row_groups_skipped += from->row_groups_skipped;
     into->bytes_before += from->bytes_before;
     into->bytes_after += from->bytes_after;
+    into->files_validated += from->files_validated;
     memset(from, 0, sizeof *from);
 }
 
@@ -1345,12 +1409,13 @@ size_t ff_ops_stats_json(const ff_ops_stats *stats, const char *op, char *buf, s
         ",\"files_rewritten\":%" PRId64 ",\"files_removed\":%" PRId64 ",\"files_added\":%" PRId64
         ",\"row_groups_skipped\":%" PRId64 ",\"partitions_touched\":%" PRId64
         ",\"bytes_before\":%" PRId64 ",\"bytes_after\":%" PRId64 ",\"transactions\":%" PRId64
-        ",\"txid\":\"%s\"}",
+        ",\"files_validated\":%" PRId64 ",\"txid\":\"%s\"}",
         op, stats->is_dry_run ? "true" : "false", stats->rows_scanned, stats->rows_deleted,
         stats->rows_updated, stats->rows_inserted, stats->rows_unchanged, stats->rows_removed,
         stats->rows_moved, stats->files_scanned, stats->files_rewritten, stats->files_removed,
         stats->files_added, stats->row_groups_skipped, stats->partitions_touched,
-        stats->bytes_before, stats->bytes_after, stats->transactions, stats->last_txid);
+        stats->bytes_before, stats->bytes_after, stats->transactions, stats->files_validated,
+        stats->last_txid);
     return len < 0 ? 0 : (size_t)len;
 }
 

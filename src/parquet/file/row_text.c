@@ -408,3 +408,14 @@ ff_status ff_row_cursor_render_row(ff_row_cursor *cursor, ff_text_sink *sink, ff
         return sink->status;
     return ff_row_cursor_end_row(cursor, err);
 }
+
+ff_status ff_row_fingerprint_batch(ff_row_cursor *cursor, ff_text_sink *sink, const ff_batch *batch,
+                                   uint64_t *sum, ff_error *err) {
+    FF_FORWARD_IF_ERROR(ff_row_cursor_bind(cursor, batch, err));
+    for (int64_t row = 0; row < batch->num_rows; row++) {
+        ff_text_sink_reset(sink);
+        FF_FORWARD_IF_ERROR(ff_row_cursor_render_row(cursor, sink, err));
+        *sum += ff_text_sink_hash(sink);
+    }
+    return FF_OK;
+}

@@ -65,4 +65,10 @@ ff_status ff_row_cursor_end_row(ff_row_cursor *cursor, ff_error *err);
 /* The whole canonical row text "[v1,v2,...]" of the current row, then ff_row_cursor_end_row. */
 ff_status ff_row_cursor_render_row(ff_row_cursor *cursor, ff_text_sink *sink, ff_error *err);
 
+/* Adds to *sum the fingerprint terms (FNV-1a 64 of the canonical text, as
+ * ff_reader_fingerprint sums them) of every row of batch, which holds one column per leaf of
+ * the cursor's schema in leaf order (a cursor over all fields). sink is a hash sink. */
+ff_status ff_row_fingerprint_batch(ff_row_cursor *cursor, ff_text_sink *sink, const ff_batch *batch,
+                                   uint64_t *sum, ff_error *err);
+
 #endif
