@@ -36,6 +36,9 @@
 #include <unistd.h>
 
 /* One output file being written. */
+/* Rows gathered into one contiguous batch per write when an output takes a selection. */
+#define OPS_GATHER_ROWS 8192
+
 typedef struct ops_out {
     char *dir;
     char *signature;   /* schema and key-value metadata: outputs are shared only when equal */
@@ -505,14 +508,23 @@ static ff_status out_write(ops_out *out, const ff_batch *batch, const uint32_t *
         ff_batch_free(&out->gather);
         FF_FORWARD_IF_ERROR(ff_batch_init(&out->gather, batch->num_columns, err));
     }
-    ff_batch_reset(&out->gather);
-    for (int32_t col = 0; col < batch->num_columns; col++) {
-        ff_vector *dst = &out->gather.columns[col];
-        dst->type = batch->columns[col].type;
-        FF_FORWARD_IF_ERROR(ops_vector_append(dst, &batch->columns[col], rows, num_rows, err));
+    /* Gathered a slice at a time, so the copy stays small next to the row group it comes
+     * from (memory is per worker, and the writer cuts pages and row groups by itself). */
+    int64_t slice = rows ? OPS_GATHER_ROWS : num_rows; /* no selection: a prefix, in one go */
+    for (int64_t first = 0; first < num_rows; first += slice) {
+        int64_t count = num_rows - first < slice ? num_rows - first : slice;
+        ff_batch_reset(&out->gather);
+        for (int32_t col = 0; col < batch->num_columns; col++) {
+            ff_vector *dst = &out->gather.columns[col];
+            dst->type = batch->columns[col].type;
+            FF_FORWARD_IF_ERROR(
+                ops_vector_append(dst, &batch->columns[col], rows ? rows + first : NULL, count,
+                                  err));
+        }
+        out->gather.num_rows = count;
+        FF_FORWARD_IF_ERROR(out_write_batch(out, &out->gather, err));
     }
-    out->gather.num_rows = num_rows;
-    return out_write_batch(out, &out->gather, err);
+    return FF_OK;
 }
 
 /* Closes every output of outs, adding to the statistics; est_bytes_per_row estimates the
