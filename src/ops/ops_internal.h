@@ -138,6 +138,9 @@ typedef struct ops_keymap {
 
 void ops_keymap_init(ops_keymap *map);
 void ops_keymap_free(ops_keymap *map);
+/* Makes room for count keys at once, so that a map whose size is known up front is never
+ * copied while it fills (a copy holds the old and the new table at the same time). */
+ff_status ops_keymap_reserve(ops_keymap *map, size_t count, ff_error *err);
 /* Finds key; NULL when absent. */
 ops_keymap_entry *ops_keymap_find(ops_keymap *map, const uint8_t *key, size_t len);
 /* Finds or inserts key (*is_new tells which); the entry stays valid until the next insert. */

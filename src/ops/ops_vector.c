@@ -9,6 +9,7 @@
 #include "util/hash.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -487,8 +488,7 @@ ops_keymap_entry *ops_keymap_find(ops_keymap *map, const uint8_t *key, size_t le
     return map->tags[pos] ? &map->entries[pos] : NULL;
 }
 
-static ff_status grow(ops_keymap *map, ff_error *err) {
-    size_t new_cap = map->cap ? map->cap * 2 : 1024;
+static ff_status resize(ops_keymap *map, size_t new_cap, ff_error *err) {
     ops_keymap_entry *entries = ff_malloc(new_cap * sizeof *entries, "key map", err);
     uint64_t *tags = entries ? ff_calloc(new_cap, sizeof *tags, "key map", err) : NULL;
     if (!tags) {
@@ -511,6 +511,20 @@ static ff_status grow(ops_keymap *map, ff_error *err) {
     map->tags = tags;
     map->cap = new_cap;
     return FF_OK;
+}
+
+static ff_status grow(ops_keymap *map, ff_error *err) {
+    return resize(map, map->cap ? map->cap * 2 : 1024, err);
+}
+
+ff_status ops_keymap_reserve(ops_keymap *map, size_t count, ff_error *err) {
+    size_t cap = map->cap ? map->cap : 1024;
+    while (cap < 2 * (count + 1)) {
+        if (cap > SIZE_MAX / 4 / sizeof(ops_keymap_entry))
+            return ff_error_set(err, FF_ERR_LIMIT, "key map of %zu keys is too large", count);
+        cap *= 2;
+    }
+    return cap == map->cap ? FF_OK : resize(map, cap, err);
 }
 
 ff_status ops_keymap_upsert(ops_keymap *map, const uint8_t *key, size_t len, ops_keymap_entry **out,

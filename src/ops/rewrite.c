@@ -517,9 +517,8 @@ static ff_status out_write(ops_out *out, const ff_batch *batch, const uint32_t *
         for (int32_t col = 0; col < batch->num_columns; col++) {
             ff_vector *dst = &out->gather.columns[col];
             dst->type = batch->columns[col].type;
-            FF_FORWARD_IF_ERROR(
-                ops_vector_append(dst, &batch->columns[col], rows ? rows + first : NULL, count,
-                                  err));
+            FF_FORWARD_IF_ERROR(ops_vector_append(dst, &batch->columns[col],
+                                                  rows ? rows + first : NULL, count, err));
         }
         out->gather.num_rows = count;
         FF_FORWARD_IF_ERROR(out_write_batch(out, &out->gather, err));

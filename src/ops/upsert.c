@@ -689,6 +689,7 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
         }
     }
     /* Index the input by (partition, key); duplicates are refused or resolved. */
+    FF_CHECK_GOTO(status, ops_keymap_reserve(&ctx->keys, (size_t)ctx->num_in, err), cleanup);
     for (int64_t row = 0; row < ctx->num_in; row++) {
         ff_buf_reset(&ctx->key);
         FF_CHECK_GOTO(status, ff_buf_append(&ctx->key, &ctx->part_of_row[row], 8, err), cleanup);
