@@ -133,6 +133,10 @@ typedef struct ops_keymap {
      * bytes a slot instead of a whole entry, so that a lookup of an absent key, the common
      * case when a dataset's rows are looked up in a small input, reads one cache line. */
     uint64_t *tags;
+    /* Two bits per key in 8 bits per slot (16 or more per key): an absent key is ruled out
+     * with a 1 % chance of error by a table an eighth the size of the tags, which stays in
+     * cache where the tags do not. */
+    uint8_t *filter;
     size_t cap, count;
 } ops_keymap;
 

@@ -457,7 +457,28 @@ void ops_keymap_free(ops_keymap *map) {
     ff_buf_free(&map->keys);
     free(map->entries);
     free(map->tags);
+    free(map->filter);
     memset(map, 0, sizeof *map);
+}
+
+/* The filter's two bits of a hash, from bits the slot index (the low ones) does not use. */
+static inline void filter_bits(const ops_keymap *map, uint64_t hash, size_t *a, size_t *b) {
+    size_t mask = map->cap * 8 - 1;
+    *a = (size_t)(hash >> 40) & mask;
+    *b = (size_t)((hash >> 20) ^ (hash >> 52)) & mask;
+}
+
+static inline bool filter_may_hold(const ops_keymap *map, uint64_t hash) {
+    size_t a, b;
+    filter_bits(map, hash, &a, &b);
+    return (map->filter[a >> 3] >> (a & 7) & 1) && (map->filter[b >> 3] >> (b & 7) & 1);
+}
+
+static inline void filter_add(ops_keymap *map, uint64_t hash) {
+    size_t a, b;
+    filter_bits(map, hash, &a, &b);
+    map->filter[a >> 3] |= (uint8_t)(1u << (a & 7));
+    map->filter[b >> 3] |= (uint8_t)(1u << (b & 7));
 }
 
 static uint64_t key_hash(const uint8_t *key, size_t len) {
@@ -484,15 +505,20 @@ static size_t probe(const ops_keymap *map, uint64_t hash, const uint8_t *key, si
 ops_keymap_entry *ops_keymap_find(ops_keymap *map, const uint8_t *key, size_t len) {
     if (!map->cap)
         return NULL;
-    size_t pos = probe(map, key_hash(key, len), key, len);
+    uint64_t hash = key_hash(key, len);
+    if (!filter_may_hold(map, hash))
+        return NULL;
+    size_t pos = probe(map, hash, key, len);
     return map->tags[pos] ? &map->entries[pos] : NULL;
 }
 
 static ff_status resize(ops_keymap *map, size_t new_cap, ff_error *err) {
     ops_keymap_entry *entries = ff_malloc(new_cap * sizeof *entries, "key map", err);
     uint64_t *tags = entries ? ff_calloc(new_cap, sizeof *tags, "key map", err) : NULL;
-    if (!tags) {
+    uint8_t *filter = tags ? ff_calloc(new_cap, 1, "key map", err) : NULL;
+    if (!filter) {
         free(entries);
+        free(tags);
         return FF_ERR_NO_MEMORY;
     }
     size_t mask = new_cap - 1;
@@ -507,9 +533,14 @@ static ff_status resize(ops_keymap *map, size_t new_cap, ff_error *err) {
     }
     free(map->entries);
     free(map->tags);
+    free(map->filter);
     map->entries = entries;
     map->tags = tags;
+    map->filter = filter;
     map->cap = new_cap;
+    for (size_t idx = 0; idx < new_cap; idx++)
+        if (tags[idx])
+            filter_add(map, entries[idx].hash);
     return FF_OK;
 }
 
@@ -545,6 +576,7 @@ ff_status ops_keymap_upsert(ops_keymap *map, const uint8_t *key, size_t len, ops
         if (status != FF_OK)
             return status;
         map->tags[pos] = hash | 1;
+        filter_add(map, hash);
         entry->is_used = true;
         entry->hash = hash;
         entry->key_off = off;

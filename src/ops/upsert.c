@@ -44,6 +44,10 @@ typedef struct upsert_file {
     ff_vector *merged;
     uint32_t *pairs_file, *pairs_in;
     size_t pairs_cap;
+    /* The row group whose matches pairs_* hold from the scan (-1: none), so the rewrite of that
+     * row group does not look its keys up again. */
+    int32_t counted_rg;
+    int64_t counted_pairs;
 } upsert_file;
 
 typedef struct upsert_ctx {
@@ -769,6 +773,7 @@ static ff_status upsert_file_open(void *user, ops_engine *engine, ops_file *file
     if (!state)
         return FF_ERR_NO_MEMORY;
     file->step_state = state;
+    state->counted_rg = -1;
     ff_buf_init(&state->pkey, 0);
     ff_buf_init(&state->key, 0);
     state->results = ff_calloc((size_t)ctx->num_update + 1, sizeof(ff_vector), "upsert", err);
@@ -878,11 +883,13 @@ static ff_status eval_updates(upsert_ctx *ctx, upsert_file *state, int64_t num_p
 static ff_status upsert_count(void *user, ops_engine *engine, ops_file *file, int32_t rg,
                               int64_t first_row, const ff_batch *batch, int64_t *num_affected,
                               ff_error *err) {
-    (void)engine, (void)rg, (void)first_row;
+    (void)engine, (void)first_row;
     upsert_ctx *ctx = user;
     upsert_file *state = file->step_state;
     int64_t num_pairs = 0;
     FF_FORWARD_IF_ERROR(find_matches(ctx, file, batch, &num_pairs, err));
+    state->counted_rg = rg;
+    state->counted_pairs = num_pairs;
     *num_affected = 0;
     if (num_pairs == 0)
         return FF_OK;
@@ -905,13 +912,18 @@ static ff_status upsert_count(void *user, ops_engine *engine, ops_file *file, in
 
 static ff_status upsert_transform(void *user, ops_engine *engine, ops_file *file, int32_t rg,
                                   int64_t first_row, const ff_batch *batch, ff_error *err) {
-    (void)rg, (void)first_row;
+    (void)first_row;
     upsert_ctx *ctx = user;
     upsert_file *state = file->step_state;
     ff_batch *out = NULL;
     FF_FORWARD_IF_ERROR(ops_output_view(engine, file, batch, &out, err));
     int64_t num_pairs = 0;
-    FF_FORWARD_IF_ERROR(find_matches(ctx, file, batch, &num_pairs, err));
+    if (state->counted_rg == rg) {
+        num_pairs = state->counted_pairs;
+    } else {
+        FF_FORWARD_IF_ERROR(find_matches(ctx, file, batch, &num_pairs, err));
+    }
+    state->counted_rg = -1;
     if (num_pairs > 0) {
         FF_FORWARD_IF_ERROR(eval_updates(ctx, state, num_pairs, err));
         for (int32_t u = 0; u < ctx->num_update; u++) {
