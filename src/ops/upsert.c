@@ -48,6 +48,9 @@ typedef struct upsert_file {
      * row group does not look its keys up again. */
     int32_t counted_rg;
     int64_t counted_pairs;
+    /* Per update column: some matched row of the file gets a different value. Columns no
+     * match changes are left alone, so they can keep their encoded pages. */
+    bool *changed;
 } upsert_file;
 
 typedef struct upsert_ctx {
@@ -754,6 +757,7 @@ static void upsert_file_free(upsert_ctx *ctx, upsert_file *state) {
     free(state->merged);
     free(state->pairs_file);
     free(state->pairs_in);
+    free(state->changed);
     free(state);
 }
 
@@ -787,7 +791,9 @@ static ff_status upsert_file_open(void *user, ops_engine *engine, ops_file *file
     state->update_eval = ff_calloc(n, sizeof(int32_t), "upsert", err);
     state->update_out = ff_calloc(n, sizeof(int32_t), "upsert", err);
     state->casts = ff_calloc(n, sizeof(ff_expr *), "upsert", err);
-    if (!state->key_eval || !state->update_eval || !state->update_out || !state->casts)
+    state->changed = ff_calloc(n, sizeof(bool), "upsert", err);
+    if (!state->key_eval || !state->update_eval || !state->update_out || !state->casts ||
+        !state->changed)
         return FF_ERR_NO_MEMORY;
     file->num_probe = 0;
     for (int32_t k = 0; k < ctx->options->num_keys; k++) {
@@ -897,9 +903,13 @@ static ff_status upsert_count(void *user, ops_engine *engine, ops_file *file, in
     for (int64_t pair = 0; pair < num_pairs; pair++) {
         ctx->matched[state->pairs_in[pair]] = true;
         bool same = true;
-        for (int32_t u = 0; u < ctx->num_update && same; u++)
-            same = ops_vector_slot_equal(&batch->columns[state->update_eval[u]],
-                                         state->pairs_file[pair], &state->results[u], pair);
+        for (int32_t u = 0; u < ctx->num_update; u++) {
+            if (!ops_vector_slot_equal(&batch->columns[state->update_eval[u]],
+                                       state->pairs_file[pair], &state->results[u], pair)) {
+                same = false;
+                state->changed[u] = true;
+            }
+        }
         if (same) {
             file->stats->rows_unchanged++;
         } else {
@@ -927,6 +937,8 @@ static ff_status upsert_transform(void *user, ops_engine *engine, ops_file *file
     if (num_pairs > 0) {
         FF_FORWARD_IF_ERROR(eval_updates(ctx, state, num_pairs, err));
         for (int32_t u = 0; u < ctx->num_update; u++) {
+            if (!state->changed[u])
+                continue; /* every match holds this column's new value already */
             const ff_vector *old_vec = &batch->columns[state->update_eval[u]];
             FF_FORWARD_IF_ERROR(ops_vector_merge(&state->merged[u], old_vec, &state->results[u],
                                                  state->pairs_file, num_pairs, err));
@@ -935,6 +947,23 @@ static ff_status upsert_transform(void *user, ops_engine *engine, ops_file *file
         }
     }
     return ops_emit(engine, file, out, NULL, batch->num_rows, NULL, err);
+}
+
+/* Matched rows are updated where they are (inserts go to new files), so a file whose schema
+ * does not grow keeps the encoded pages of every column no match changes: only the keys (to
+ * find the matches again) and the changed columns are decoded, and only the latter encoded. */
+static bool upsert_keeps_rows_in_place(void *user, ops_file *file, bool *reads, bool *writes) {
+    upsert_ctx *ctx = user;
+    upsert_file *state = file->step_state;
+    if (file->num_out_extra > 0)
+        return false;
+    for (int32_t k = 0; k < ctx->options->num_keys; k++)
+        if (state->key_eval[k] < file->num_file_columns)
+            reads[state->key_eval[k]] = true;
+    for (int32_t u = 0; u < ctx->num_update; u++)
+        if (state->changed[u])
+            reads[state->update_eval[u]] = writes[state->update_eval[u]] = true;
+    return true;
 }
 
 static void upsert_file_close(void *user, ops_file *file) {
@@ -1010,6 +1039,7 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
         .op = "upsert",
         .file_open = upsert_file_open,
         .row_group_may_match = upsert_row_group_may_match,
+        .keeps_rows_in_place = upsert_keeps_rows_in_place,
         .count = upsert_count,
         .transform = upsert_transform,
         .file_close = upsert_file_close,

@@ -7,6 +7,7 @@
 //   node passthrough.mjs chunks ROOT            one line per (row group, column) chunk
 //   node passthrough.mjs rows ROOT              the content, one JSON line per row, sorted
 //   node passthrough.mjs expect ROOT SQL_SELECT the rows of SQL_SELECT over ROOT (as `t`)
+//   node passthrough.mjs write ROOT SQL_SELECT OUT   the same rows into the Parquet file OUT
 //   node passthrough.mjs summary ROOT           aggregates, equal between DuckDB and Polars
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
@@ -60,6 +61,11 @@ if (mode === 'make') {
 } else if (mode === 'expect') {
   await con.run(`CREATE TABLE t AS SELECT * FROM read_parquet('${glob}', hive_partitioning = false)`);
   console.log((await rowsOf(sql)).join('\n'));
+} else if (mode === 'write') {
+  // The rows of SQL_SELECT over ROOT (as `t`) into the Parquet file named by the 5th argument.
+  const out = process.argv[5];
+  await con.run(`CREATE TABLE t AS SELECT * FROM read_parquet('${glob}', hive_partitioning = false)`);
+  await con.run(`COPY (${sql}) TO '${out}' (FORMAT parquet)`);
 } else if (mode === 'summary') {
   // The same few aggregates from DuckDB and from Polars, so both readers are checked.
   const reader = await con.runAndReadAll(`

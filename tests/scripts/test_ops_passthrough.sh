@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Column chunks that an operation does not change are carried over as encoded bytes
 # (DESIGN §9), and what comes out is still right. DuckDB writes multi-row-group files; after
-# FluxForge's update or delete, DuckDB's parquet_metadata() must show every chunk that should
+# FluxForge's update, delete or upsert, DuckDB's parquet_metadata() must show every chunk that should
 # be untouched with the same codec, encodings, size, value count and statistics as before,
 # only the changed chunks different, and the content equal to what DuckDB's own SQL gives
 # (Polars must read the same aggregates). --compression makes every written chunk use it;
@@ -67,6 +67,22 @@ pt expect "$scratch/base" "SELECT * FROM t WHERE NOT (id = 5000)" >"$scratch/wan
 cmp -s "$scratch/got" "$scratch/want" || fail "delete: content differs from DuckDB's DELETE"
 pt summary "$ds" >/dev/null || fail "delete: DuckDB and Polars disagree on the result"
 echo "delete: 10 of 300 chunks re-encoded, content equal to DuckDB's"
+
+# ---- upsert: only the columns a match changes, in the row groups it changes ----
+pt write "$scratch/base" "SELECT * REPLACE (price + 1 AS price) FROM t WHERE id IN (3000, 3001)" \
+    "$scratch/upsert.parquet"
+reset
+ff upsert "$ds" --from "$scratch/upsert.parquet" --key product_id,id --json >/dev/null
+chunks_after=$(pt chunks "$ds")
+changed=$(gone "$chunks_before" "$chunks_after")
+[ "$(grep -c . <<<"$changed")" = 1 ] && grep -q '"path_in_schema":"price"' <<<"$changed" ||
+    fail "upsert: expected only the price chunk of one row group to change, got: $changed"
+pt rows "$ds" >"$scratch/got"
+pt expect "$scratch/base" \
+    "SELECT * REPLACE (CASE WHEN id IN (3000, 3001) THEN price + 1 ELSE price END AS price) FROM t" \
+    >"$scratch/want"
+cmp -s "$scratch/got" "$scratch/want" || fail "upsert: content differs from DuckDB's"
+echo "upsert: 1 of 300 chunks re-encoded, content equal to DuckDB's"
 
 # ---- an explicit codec re-encodes what it writes ----
 reset
