@@ -217,6 +217,14 @@ typedef struct ops_engine_config {
     bool single_transaction;
     /* Create the dataset directory when missing (upsert into a new dataset). */
     bool create_if_missing;
+    /* 0: the rewritten files of a directory share one output per schema. Otherwise an output
+     * is closed and the next one started once it took this many bytes of source files
+     * (compact --target-size). */
+    int64_t output_target_bytes;
+    /* NULL: outputs replace their sources in root. Otherwise outputs are committed to the
+     * dataset at output_root (created when missing, locked, recovered) and the sources stay
+     * (repartition SRC DST); root is still locked against writers while it is read. */
+    const char *output_root;
 } ops_engine_config;
 
 /* Opens the dataset and discovers it. Caller owns *out; free with ops_engine_free(). */
@@ -278,5 +286,10 @@ ff_status ops_run_step(const char *root, const ff_ops_options *options, const op
                        void *user, bool single_transaction, bool create_if_missing,
                        ff_status (*prepare)(void *user, ops_engine *engine, ff_error *err),
                        ff_ops_stats *stats, ff_error *err);
+
+/* Runs the engine as config says (ops_run_step for configurations it does not cover). */
+ff_status ops_run_config(const ops_engine_config *config,
+                         ff_status (*prepare)(void *user, ops_engine *engine, ff_error *err),
+                         ff_error *err);
 
 #endif

@@ -38,6 +38,8 @@ typedef struct ops_out {
     char *signature;   /* schema and key-value metadata: outputs are shared only when equal */
     ff_writer *writer; /* NULL in a dry run */
     int64_t num_rows;
+    int64_t
+        input_bytes; /* source bytes of the rows taken, for ops_engine_config.output_target_bytes */
     ff_batch gather;
 } ops_out;
 
@@ -52,6 +54,7 @@ typedef struct ops_shared {
     ops_engine_config cfg;
     const ff_ops_options *opts;
     ff_dataset *ds;
+    ff_dataset *out_ds; /* the dataset outputs are committed to when cfg.output_root is set */
     ff_discovery *discovery;
     ops_schema global;
     bool has_union;
@@ -223,6 +226,17 @@ ff_status ops_engine_open(const ops_engine_config *config, ops_engine **out, ff_
     FF_CHECK_GOTO(status, ff_dataset_open(config->root, &dopts, &engine->sh->ds, err), cleanup);
     FF_CHECK_GOTO(status, ff_dataset_discover(engine->sh->ds, &engine->sh->discovery, err),
                   cleanup);
+    if (config->output_root && !engine->sh->opts->dry_run) {
+        ff_dataset_options oopts;
+        ff_dataset_options_init(&oopts);
+        oopts.mode = FF_DATASET_WRITE;
+        oopts.wait_for_lock = engine->sh->opts->wait_for_lock;
+        oopts.io = engine->sh->opts->io;
+        oopts.create_if_missing = true;
+        FF_CHECK_GOTO(status,
+                      ff_dataset_open(config->output_root, &oopts, &engine->sh->out_ds, err),
+                      cleanup);
+    }
     engine->sh->partition_fields = ff_calloc(engine->sh->discovery->num_partition_columns + 1,
                                              sizeof(int32_t), "partition fields", err);
     if (!engine->sh->partition_fields) {
@@ -286,6 +300,7 @@ void ops_engine_free(ops_engine *engine) {
         if (!sh->ds)
             free(sh->discovery);
         ff_dataset_close(sh->ds);
+        ff_dataset_close(sh->out_ds);
         ops_schema_free(&sh->global);
         ops_keymap_free(&sh->touched);
         free(sh->partition_fields);
@@ -319,7 +334,8 @@ void ops_engine_count(ops_engine *engine, int64_t rows_removed, int64_t rows_add
 static ff_status ensure_txn_locked(ops_engine *engine, ff_error *err) {
     if (engine->sh->opts->dry_run || engine->sh->txn)
         return FF_OK;
-    return ff_txn_begin(engine->sh->ds, engine->sh->cfg.step->op, &engine->sh->txn, err);
+    return ff_txn_begin(engine->sh->out_ds ? engine->sh->out_ds : engine->sh->ds,
+                        engine->sh->cfg.step->op, &engine->sh->txn, err);
 }
 
 /* Stages a new file of dir: *stage_path is owned by the transaction. */
@@ -527,6 +543,78 @@ ff_status ops_emit_new(ops_engine *engine, const ff_batch *batch, const uint32_t
     return out_write(out, batch, rows, num_rows, err);
 }
 
+/* Closes a full output of the walk's shared outputs and drops it from the list (its rows count
+ * as written), so that the next out_find starts a new file. */
+static ff_status out_retire(ops_engine *engine, ops_out *out, ff_error *err) {
+    ff_status status = FF_OK;
+    if (out->writer) {
+        status = ff_writer_close(out->writer, err);
+        if (status == FF_OK)
+            engine->stats->bytes_after += ff_writer_bytes_written(out->writer);
+        else
+            ff_error_prefix(err, "%s", out->dir[0] ? out->dir : "(root)");
+    }
+    if (out->num_rows > 0 || out->writer)
+        engine->stats->files_added++;
+    engine->group_rows_out += out->num_rows;
+    free(out->dir);
+    free(out->signature);
+    ff_writer_free(out->writer);
+    ff_batch_free(&out->gather);
+    ops_outs *outs = &engine->part_outs;
+    size_t idx = (size_t)(out - outs->items);
+    outs->items[idx] = outs->items[outs->count - 1];
+    outs->count--;
+    return status;
+}
+
+/* Writes rows to outputs of dir that each take about cfg.output_target_bytes of source bytes
+ * (the source file's bytes per row): measuring input rather than output makes a dry run cut
+ * exactly where the real run does, and a directory whose input is below the target one file. */
+static ff_status emit_cut(ops_engine *engine, ops_file *file, const ff_schema *tree, ops_out *out,
+                          const char *dir, const ff_batch *batch, const uint32_t *rows,
+                          int64_t num_rows, ff_error *err) {
+    int64_t target = engine->sh->cfg.output_target_bytes;
+    double per_row =
+        engine->file_rows > 0 ? (double)engine->file_bytes / (double)engine->file_rows : 1.0;
+    if (per_row <= 0)
+        per_row = 1.0;
+    uint32_t *iota = NULL;
+    ff_status status = FF_OK;
+    for (int64_t done = 0; done < num_rows && status == FF_OK;) {
+        if (out->num_rows > 0 && out->input_bytes >= target) {
+            status = out_retire(engine, out, err);
+            if (status == FF_OK)
+                status = out_find(engine, &engine->part_outs, dir,
+                                  (const char *)engine->file_signature.data, tree, file->reader,
+                                  &out, err);
+            if (status != FF_OK)
+                break;
+        }
+        double room = ((double)target - (double)out->input_bytes) / per_row;
+        int64_t take = room < 1                            ? 1
+                       : room >= (double)(num_rows - done) ? num_rows - done
+                                                           : (int64_t)room + 1;
+        const uint32_t *part = rows ? rows + done : NULL;
+        if (!rows && done > 0) {
+            /* out_write takes the first rows when given none: later slices need indices. */
+            if (!iota) {
+                iota = ff_calloc((size_t)num_rows, sizeof *iota, "rows", err);
+                if (!iota)
+                    return FF_ERR_NO_MEMORY;
+                for (int64_t row = 0; row < num_rows; row++)
+                    iota[row] = (uint32_t)row;
+            }
+            part = iota + done;
+        }
+        status = out_write(out, batch, part, take, err);
+        out->input_bytes += (int64_t)((double)take * per_row);
+        done += take;
+    }
+    free(iota);
+    return status;
+}
+
 ff_status ops_emit(ops_engine *engine, ops_file *file, const ff_batch *batch, const uint32_t *rows,
                    int64_t num_rows, const char *dir, ff_error *err) {
     /* No output for no rows: a file that loses every row is removed, not rewritten empty. */
@@ -549,6 +637,8 @@ ff_status ops_emit(ops_engine *engine, ops_file *file, const ff_batch *batch, co
                                  (const char *)engine->file_signature.data, tree, file->reader,
                                  &out, err));
     engine->file_rows_out += num_rows;
+    if (engine->sh->cfg.output_target_bytes > 0)
+        return emit_cut(engine, file, tree, out, dir, batch, rows, num_rows, err);
     return out_write(out, batch, rows, num_rows, err);
 }
 
@@ -790,7 +880,7 @@ static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t 
     else
         stats->files_rewritten++;
     engine->group_has_changes = true;
-    if (!engine->sh->opts->dry_run)
+    if (!engine->sh->opts->dry_run && !engine->sh->cfg.output_root)
         FF_FORWARD_IF_ERROR(txn_remove(engine, file->entry, err));
     return FF_OK;
 }
@@ -888,7 +978,8 @@ static ff_status commit_group(ops_engine *engine, ff_error *err) {
             if (engine->sh->opts->no_backup) {
                 ff_error drop_err;
                 ff_error_clear(&drop_err);
-                (void)ff_dataset_backup_drop(engine->sh->ds, txid, &drop_err);
+                (void)ff_dataset_backup_drop(
+                    engine->sh->out_ds ? engine->sh->out_ds : engine->sh->ds, txid, &drop_err);
             }
         }
     }
@@ -1161,12 +1252,14 @@ size_t ff_ops_stats_json(const ff_ops_stats *stats, const char *op, char *buf, s
         ",\"files_rewritten\":%" PRId64 ",\"files_removed\":%" PRId64 ",\"files_added\":%" PRId64
         ",\"row_groups_skipped\":%" PRId64 ",\"partitions_touched\":%" PRId64
         ",\"bytes_before\":%" PRId64 ",\"bytes_after\":%" PRId64 ",\"transactions\":%" PRId64
+        ",\"files_before\":%" PRId64 ",\"files_after\":%" PRId64 ",\"partitions_after\":%" PRId64
         ",\"txid\":\"%s\"}",
         op, stats->is_dry_run ? "true" : "false", stats->rows_scanned, stats->rows_deleted,
         stats->rows_updated, stats->rows_inserted, stats->rows_unchanged, stats->rows_removed,
         stats->rows_moved, stats->files_scanned, stats->files_rewritten, stats->files_removed,
         stats->files_added, stats->row_groups_skipped, stats->partitions_touched,
-        stats->bytes_before, stats->bytes_after, stats->transactions, stats->last_txid);
+        stats->bytes_before, stats->bytes_after, stats->transactions, stats->files_before,
+        stats->files_after, stats->partitions_after, stats->last_txid);
     return len < 0 ? 0 : (size_t)len;
 }
 
@@ -1203,10 +1296,16 @@ ff_status ops_run_step(const char *root, const ff_ops_options *options, const op
     config.stats = stats;
     config.single_transaction = single_transaction;
     config.create_if_missing = create_if_missing;
+    return ops_run_config(&config, prepare, err);
+}
+
+ff_status ops_run_config(const ops_engine_config *config,
+                         ff_status (*prepare)(void *user, ops_engine *engine, ff_error *err),
+                         ff_error *err) {
     ops_engine *engine = NULL;
-    ff_status status = ops_engine_open(&config, &engine, err);
+    ff_status status = ops_engine_open(config, &engine, err);
     if (status == FF_OK && prepare)
-        status = prepare(user, engine, err);
+        status = prepare(config->user, engine, err);
     if (status == FF_OK)
         status = ops_engine_run(engine, err);
     ops_engine_free(engine);
