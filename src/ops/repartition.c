@@ -446,6 +446,10 @@ ff_status ff_dataset_repartition(const char *src, const char *dst,
     if (!options->in_place && (!dst || !*dst))
         return ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
                             "repartition needs a target directory or --in-place");
+    if (options->in_place && options->common.num_partitions > 0)
+        return ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
+                            "repartition --in-place applies to the whole dataset: --partition "
+                            "would leave two layouts side by side");
     if (options->in_place && dst)
         return ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
                             "repartition --in-place takes no target directory");
