@@ -61,11 +61,24 @@ static ff_status compact_prepare(void *user, ops_engine *engine, ff_error *err) 
     return FF_OK;
 }
 
+/* True when every column is a top-level primitive one: the engine cannot rewrite others. */
+static bool is_flat(const ff_schema *tree) {
+    if (tree->num_leaves != tree->root->num_children)
+        return false;
+    for (int32_t idx = 0; idx < tree->root->num_children; idx++)
+        if (!tree->root->children[idx]->is_leaf ||
+            tree->root->children[idx]->repetition == FF_PQ_REPEATED)
+            return false;
+    return true;
+}
+
+/* Selected files are merged whole; a file with nested columns stays as it is rather than
+ * failing the whole run. */
 static ff_status compact_file_open(void *user, ops_engine *engine, ops_file *file,
                                    ops_file_plan *plan, ff_error *err) {
     (void)engine, (void)err;
     compact_ctx *ctx = user;
-    *plan = ctx->selected[file->file_idx] ? OPS_FILE_ALL : OPS_FILE_SKIP;
+    *plan = ctx->selected[file->file_idx] && is_flat(file->tree) ? OPS_FILE_ALL : OPS_FILE_SKIP;
     return FF_OK;
 }
 
