@@ -425,6 +425,15 @@ static ff_status check_target(const char *src, const char *dst, bool *exists, ff
     return FF_OK;
 }
 
+/* Was there tool state in dst before this run? Then it belongs to an earlier run or to another
+ * writer, and a failed run leaves it for `recover`. */
+static bool has_tool_state(const char *dst) {
+    char state[PATH_MAX];
+    struct stat st;
+    return (size_t)snprintf(state, sizeof state, "%s/_fluxforge", dst) < sizeof state &&
+           stat(state, &st) == 0;
+}
+
 /* After a failed run into dst: removes the tool state the run created (and dst itself when it
  * did not exist), unless data files are there, which only a rollback that itself failed
  * leaves; those stay for `fluxforge recover`. */
@@ -457,9 +466,11 @@ ff_status ff_dataset_repartition(const char *src, const char *dst,
         if (!options->derived[idx].name || !*options->derived[idx].name ||
             !options->derived[idx].expr || !*options->derived[idx].expr)
             return ff_error_set(err, FF_ERR_INVALID_ARGUMENT, "--derive wants NAME=EXPR");
-    bool dst_existed = false;
-    if (!options->in_place)
+    bool dst_existed = false, had_state = false;
+    if (!options->in_place) {
         FF_FORWARD_IF_ERROR(check_target(src, dst, &dst_existed, err));
+        had_state = dst_existed && has_tool_state(dst);
+    }
     repart_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.options = options;
@@ -505,7 +516,9 @@ ff_status ff_dataset_repartition(const char *src, const char *dst,
             stats->files_rewritten = 0;
             stats->partitions_touched = stats->partitions_after;
         }
-    } else if (!options->in_place && !options->common.dry_run) {
+    } else if (!options->in_place && !options->common.dry_run && !had_state &&
+               status != FF_ERR_CONFLICT) {
+        /* Not on a conflict: the state may be another writer's, created after the check. */
         undo_target(dst, dst_existed);
     }
 cleanup:
