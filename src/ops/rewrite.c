@@ -1,4 +1,5 @@
-/* The rewrite engine shared by delete, update, upsert and dedup (DESIGN.md §2, §9).
+/* The rewrite engine shared by delete, update, upsert, dedup, compact and repartition
+ * (DESIGN.md §2, §9).
  *
  * For each file the step's plan selects, the engine streams row groups through the step into
  * writers staged in a dataset transaction, then removes the source in the same transaction.
@@ -38,8 +39,8 @@ typedef struct ops_out {
     char *signature;   /* schema and key-value metadata: outputs are shared only when equal */
     ff_writer *writer; /* NULL in a dry run */
     int64_t num_rows;
-    int64_t
-        input_bytes; /* source bytes of the rows taken, for ops_engine_config.output_target_bytes */
+    /* Source bytes of the rows taken, for ops_engine_config.output_target_bytes. */
+    int64_t input_bytes;
     ff_batch gather;
 } ops_out;
 
