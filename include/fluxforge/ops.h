@@ -181,6 +181,10 @@ typedef struct ff_compact_options {
     int64_t target_size;   /* bytes of source files per output file; default 100 MiB */
     int64_t min_files;     /* a partition is compacted when it has this many small files; 5 */
     int64_t max_file_size; /* files smaller than this are small; default 20 MiB, 0: every file */
+    /* Sort the rows of each new file by these columns (ascending, NULLs last); each output's
+     * rows are then held in memory until it is written (about target_size of source). */
+    const char *const *sort_by;
+    int32_t num_sort_by;
 } ff_compact_options;
 
 void ff_compact_options_init(ff_compact_options *options);
@@ -192,6 +196,7 @@ void ff_compact_options_init(ff_compact_options *options);
  * separate outputs. Statistics: files_rewritten (small files merged), files_added, files_before,
  * files_after, partitions_touched, bytes_before, bytes_after.
  * @return FF_OK; FF_ERR_INVALID_ARGUMENT for a target_size or min_files below 1;
+ *         FF_ERR_SCHEMA for a sort_by column no file has;
  *         FF_ERR_CONFLICT when the dataset is locked or a file changed meanwhile; I/O errors
  *         naming the file. */
 ff_status ff_dataset_compact(const char *root, const ff_compact_options *options,

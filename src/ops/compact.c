@@ -8,7 +8,8 @@
  * cuts once they took target_size bytes of source files (ops_engine_config.output_target_bytes),
  * and removes the sources in the same transaction. Files that are not selected are never
  * opened, so they keep their bytes and inode. Row order inside an output follows the sources
- * in path order. */
+ * in path order, or the --sort-by columns: the engine then holds each output's rows (bounded
+ * by the target size) and writes them sorted when the output is closed. */
 #include "ops/ops_internal.h"
 
 #include "util/check.h"
@@ -40,6 +41,14 @@ static bool is_small(const ff_compact_options *options, const ff_dataset_file *f
 static ff_status compact_prepare(void *user, ops_engine *engine, ff_error *err) {
     compact_ctx *ctx = user;
     const ff_discovery *discovery = ops_engine_discovery(engine);
+    if (ctx->options->num_sort_by > 0 && discovery->num_files > 0) {
+        /* A sort column may exist only in some files; none having it is a typo. */
+        FF_FORWARD_IF_ERROR(ops_engine_load_union(engine, err));
+        for (int32_t idx = 0; idx < ctx->options->num_sort_by; idx++)
+            if (ops_schema_find(ops_engine_schema(engine), ctx->options->sort_by[idx]) < 0)
+                return ff_error_set(err, FF_ERR_SCHEMA, "--sort-by %s: no such column in %s",
+                                    ctx->options->sort_by[idx], ops_engine_root(engine));
+    }
     ctx->num_files = (int64_t)discovery->num_files;
     ctx->selected = ff_calloc(discovery->num_files + 1, sizeof *ctx->selected, "compact", err);
     if (!ctx->selected)
@@ -129,6 +138,8 @@ ff_status ff_dataset_compact(const char *root, const ff_compact_options *options
     config.user = &ctx;
     config.stats = stats;
     config.output_target_bytes = options->target_size;
+    config.sort_by = options->sort_by;
+    config.num_sort_by = options->num_sort_by;
     ff_status status = ops_run_config(&config, compact_prepare, err);
     if (status == FF_OK) {
         stats->files_before = ctx.num_files;

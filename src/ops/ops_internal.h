@@ -77,6 +77,10 @@ ff_status ops_vector_merge(ff_vector *dst, const ff_vector *old_vec, const ff_ve
                            const uint32_t *rows, int64_t num_rows, ff_error *err);
 /* True when slot a_row of a and slot b_row of b hold the same value (or are both null). */
 bool ops_vector_slot_equal(const ff_vector *a, int64_t a_row, const ff_vector *b, int64_t b_row);
+/* Orders slots a_row and b_row of vec: -1, 0 or 1. Numbers by value (unsigned types as
+ * unsigned, NaN after every number), strings and binary bytewise, decimals by value, INT96 by
+ * time; NULL after every value. */
+int ops_vector_compare(const ff_vector *vec, int64_t a_row, int64_t b_row);
 /* Appends a canonical, type-tagged encoding of slot row to key: equal values of INT32 and
  * INT64 (and of FLOAT and DOUBLE) encode the same, NaNs encode alike, -0.0 as 0.0. */
 ff_status ops_key_append(ff_buf *key, const ff_vector *vec, int64_t row, ff_error *err);
@@ -225,6 +229,11 @@ typedef struct ops_engine_config {
      * dataset at output_root (created when missing, locked, recovered) and the sources stay
      * (repartition SRC DST); root is still locked against writers while it is read. */
     const char *output_root;
+    /* Columns the rows of each output are sorted by (compact --sort-by): an output then holds
+     * its rows (at most about output_target_bytes of source) until it is closed. A column an
+     * output lacks sorts as NULL. */
+    const char *const *sort_by;
+    int32_t num_sort_by;
 } ops_engine_config;
 
 /* Opens the dataset and discovers it. Caller owns *out; free with ops_engine_free(). */

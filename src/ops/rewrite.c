@@ -42,6 +42,10 @@ typedef struct ops_out {
     /* Source bytes of the rows taken, for ops_engine_config.output_target_bytes. */
     int64_t input_bytes;
     ff_batch gather;
+    /* With ops_engine_config.sort_by: the rows held until close, and the column of each sort
+     * key in them (-1: the output lacks it). */
+    ff_batch held;
+    int32_t *sort_cols;
 } ops_out;
 
 typedef struct ops_outs {
@@ -262,6 +266,8 @@ static void outs_free(ops_outs *outs) {
         free(outs->items[idx].signature);
         ff_writer_free(outs->items[idx].writer);
         ff_batch_free(&outs->items[idx].gather);
+        ff_batch_free(&outs->items[idx].held);
+        free(outs->items[idx].sort_cols);
     }
     free(outs->items);
     memset(outs, 0, sizeof *outs);
@@ -447,6 +453,118 @@ static ff_status out_write(ops_out *out, const ff_batch *batch, const uint32_t *
     return ff_writer_write_batch(out->writer, &out->gather, err);
 }
 
+/* ---- Sorted outputs (compact --sort-by) --------------------------------------------------- */
+
+typedef struct sort_keys {
+    const ff_batch *held;
+    const int32_t *cols;
+    int32_t num_cols;
+} sort_keys;
+
+static int sort_keys_compare(const sort_keys *keys, uint32_t a, uint32_t b) {
+    for (int32_t idx = 0; idx < keys->num_cols; idx++) {
+        if (keys->cols[idx] < 0)
+            continue;
+        int c = ops_vector_compare(&keys->held->columns[keys->cols[idx]], a, b);
+        if (c)
+            return c;
+    }
+    return 0;
+}
+
+/* Stable bottom-up merge sort of rows[0..count) (C11 has no qsort with a context). */
+static ff_status sort_rows(const sort_keys *keys, uint32_t *rows, size_t count, ff_error *err) {
+    uint32_t *scratch = ff_calloc(count + 1, sizeof *scratch, "sort", err);
+    if (!scratch)
+        return FF_ERR_NO_MEMORY;
+    uint32_t *src = rows, *dst = scratch;
+    for (size_t width = 1; width < count; width *= 2) {
+        for (size_t lo = 0; lo < count; lo += 2 * width) {
+            size_t mid = lo + width < count ? lo + width : count;
+            size_t hi = lo + 2 * width < count ? lo + 2 * width : count;
+            size_t left = lo, right = mid, out = lo;
+            while (left < mid && right < hi)
+                dst[out++] =
+                    sort_keys_compare(keys, src[right], src[left]) < 0 ? src[right++] : src[left++];
+            while (left < mid)
+                dst[out++] = src[left++];
+            while (right < hi)
+                dst[out++] = src[right++];
+        }
+        uint32_t *tmp = src;
+        src = dst;
+        dst = tmp;
+    }
+    if (src != rows)
+        memcpy(rows, src, count * sizeof *rows);
+    free(scratch);
+    return FF_OK;
+}
+
+/* Holds rows of an output whose rows are sorted at close; resolves the sort columns in the
+ * output's schema on first use. */
+static ff_status out_hold(ops_engine *engine, ops_out *out, const ff_schema *tree,
+                          const ff_batch *batch, const uint32_t *rows, int64_t num_rows,
+                          ff_error *err) {
+    const ops_engine_config *cfg = &engine->sh->cfg;
+    if (!out->sort_cols) {
+        out->sort_cols = ff_calloc((size_t)cfg->num_sort_by + 1, sizeof(int32_t), "sort", err);
+        if (!out->sort_cols)
+            return FF_ERR_NO_MEMORY;
+        for (int32_t key = 0; key < cfg->num_sort_by; key++) {
+            out->sort_cols[key] = -1;
+            for (int32_t col = 0; col < tree->root->num_children; col++)
+                if (!strcmp(tree->root->children[col]->name, cfg->sort_by[key]))
+                    out->sort_cols[key] = col;
+        }
+    }
+    if (out->held.num_columns != batch->num_columns) {
+        ff_batch_free(&out->held);
+        FF_FORWARD_IF_ERROR(ff_batch_init(&out->held, batch->num_columns, err));
+    }
+    for (int32_t col = 0; col < batch->num_columns; col++) {
+        ff_vector *dst = &out->held.columns[col];
+        dst->type = batch->columns[col].type;
+        FF_FORWARD_IF_ERROR(ops_vector_append(dst, &batch->columns[col], rows, num_rows, err));
+    }
+    out->held.num_rows += num_rows;
+    out->num_rows += num_rows;
+    if (out->held.num_rows > (int64_t)UINT32_MAX)
+        return ff_error_set(err, FF_ERR_LIMIT, "--sort-by: more than 2^32 rows in one output");
+    return FF_OK;
+}
+
+/* Writes the held rows in sort order, a row group's worth at a time. */
+static ff_status out_flush_held(ops_engine *engine, ops_out *out, ff_error *err) {
+    int64_t count = out->held.num_rows;
+    if (!out->writer || count == 0)
+        return FF_OK;
+    uint32_t *order = ff_calloc((size_t)count + 1, sizeof *order, "sort", err);
+    if (!order)
+        return FF_ERR_NO_MEMORY;
+    for (int64_t row = 0; row < count; row++)
+        order[row] = (uint32_t)row;
+    sort_keys keys = {&out->held, out->sort_cols, engine->sh->cfg.num_sort_by};
+    ff_status status = sort_rows(&keys, order, (size_t)count, err);
+    for (int64_t first = 0; first < count && status == FF_OK; first += 65536) {
+        int64_t chunk = count - first < 65536 ? count - first : 65536;
+        out->num_rows -= chunk; /* out_write counts them again */
+        status = out_write(out, &out->held, order + first, chunk, err);
+    }
+    free(order);
+    ff_batch_free(&out->held);
+    return status;
+}
+
+/* Sends rows to an output: written now, or held for sorting. */
+static ff_status out_take(ops_engine *engine, ops_out *out, const ff_schema *tree,
+                          const ff_batch *batch, const uint32_t *rows, int64_t num_rows,
+                          ff_error *err) {
+    if (engine->sh->cfg.num_sort_by > 0 && out->writer && num_rows > 0)
+        return out_hold(engine, out, tree, batch, rows, num_rows, err);
+    return out_write(out, batch, rows, num_rows, err);
+}
+
 /* Closes every output of outs, adding to the statistics; est_bytes_per_row estimates the
  * size of what a dry run would have written (0: the caller estimates). */
 static ff_status outs_close(ops_engine *engine, ops_outs *outs, double est_bytes_per_row,
@@ -455,6 +573,8 @@ static ff_status outs_close(ops_engine *engine, ops_outs *outs, double est_bytes
     ff_ops_stats *stats = engine->stats;
     for (size_t idx = 0; idx < outs->count; idx++) {
         ops_out *out = &outs->items[idx];
+        if (out->writer && status == FF_OK)
+            status = out_flush_held(engine, out, err);
         if (out->writer && status == FF_OK) {
             status = ff_writer_close(out->writer, err);
             if (status == FF_OK)
@@ -549,7 +669,9 @@ ff_status ops_emit_new(ops_engine *engine, const ff_batch *batch, const uint32_t
 static ff_status out_retire(ops_engine *engine, ops_out *out, ff_error *err) {
     ff_status status = FF_OK;
     if (out->writer) {
-        status = ff_writer_close(out->writer, err);
+        status = out_flush_held(engine, out, err);
+        if (status == FF_OK)
+            status = ff_writer_close(out->writer, err);
         if (status == FF_OK)
             engine->stats->bytes_after += ff_writer_bytes_written(out->writer);
         else
@@ -562,6 +684,8 @@ static ff_status out_retire(ops_engine *engine, ops_out *out, ff_error *err) {
     free(out->signature);
     ff_writer_free(out->writer);
     ff_batch_free(&out->gather);
+    ff_batch_free(&out->held);
+    free(out->sort_cols);
     ops_outs *outs = &engine->part_outs;
     size_t idx = (size_t)(out - outs->items);
     outs->items[idx] = outs->items[outs->count - 1];
@@ -608,7 +732,7 @@ static ff_status emit_cut(ops_engine *engine, ops_file *file, const ff_schema *t
             }
             part = iota + done;
         }
-        status = out_write(out, batch, part, take, err);
+        status = out_take(engine, out, tree, batch, part, take, err);
         out->input_bytes += (int64_t)((double)take * per_row);
         done += take;
     }
@@ -640,7 +764,7 @@ ff_status ops_emit(ops_engine *engine, ops_file *file, const ff_batch *batch, co
     engine->file_rows_out += num_rows;
     if (engine->sh->cfg.output_target_bytes > 0)
         return emit_cut(engine, file, tree, out, dir, batch, rows, num_rows, err);
-    return out_write(out, batch, rows, num_rows, err);
+    return out_take(engine, out, tree, batch, rows, num_rows, err);
 }
 
 /* ---- Files ------------------------------------------------------------------------------- */

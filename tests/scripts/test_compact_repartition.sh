@@ -142,6 +142,33 @@ ff compact "$ds" --partition product_id=BTC-USD --json >/dev/null
     fail "--partition product_id=BTC-USD: wrong partitions compacted"
 pass "compact --partition"
 
+# --sort-by: every new file is sorted (NULLs last), also when --target-size cuts a partition
+# into several; rows as before.
+for extra in "" "--target-size $((eth26_bytes / 3))"; do
+    reset
+    out=$(ff compact "$ds" --sort-by spread,trade_id --json $extra)
+    txid=$(json_field "$out" txid)
+    unsorted=$(oracle sql "SELECT count(*) FROM (
+        SELECT spread, trade_id,
+               lag(spread) OVER w AS prev_spread, lag(trade_id) OVER w AS prev_id,
+               row_number() OVER w AS n
+        FROM read_parquet('$ds/**/part-$txid-*.parquet', hive_partitioning = false,
+                          filename = true, file_row_number = true)
+        WINDOW w AS (PARTITION BY filename ORDER BY file_row_number))
+      WHERE n > 1 AND ((prev_spread IS NULL AND spread IS NOT NULL)
+                       OR prev_spread > spread
+                       OR (prev_spread = spread AND prev_id > trade_id)
+                       OR (prev_spread IS NULL AND spread IS NULL AND prev_id > trade_id))")
+    [ "$unsorted" = 0 ] || fail "--sort-by spread,trade_id $extra: $unsorted rows out of order"
+    new_files=$(find "$ds" -name "part-$txid-*.parquet" | wc -l)
+    [ "$new_files" = "$(json_field "$out" files_added)" ] || fail "--sort-by $extra: $new_files files"
+    [ "$(ff fingerprint "$ds")" = "$fp_before" ] || fail "--sort-by $extra: fingerprint"
+done
+[ "$(files_in "$ds/$ETH26")" -ge 3 ] || fail "--sort-by with --target-size: $ETH26 not cut"
+expect_usage compact "$ds" --sort-by no_such_column
+grep -q "no_such_column" "$scratch/err" || fail "--sort-by unknown column not named"
+pass "compact --sort-by (with and without --target-size)"
+
 # A file with nested columns is left as it is; the flat small files around it are merged.
 nested_src="${FF_CORPUS_DIR:-}/parquet-testing/nested_structs.rust.parquet"
 if [ -f "$nested_src" ]; then
