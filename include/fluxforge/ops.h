@@ -55,6 +55,9 @@ typedef struct ff_ops_stats {
     int64_t bytes_after;         /* size of the files written (estimated in a dry run) */
     int64_t transactions;        /* commits */
     int64_t files_validated;     /* written files read back and matched (validate) */
+    int64_t files_before;        /* compact, repartition: data files of the dataset before */
+    int64_t files_after;         /* compact, repartition: data files it has (would have) after */
+    int64_t partitions_after;    /* repartition: partitions of the new layout */
     char last_txid[FF_TXID_CAP]; /* the last commit's id ("" when nothing was committed) */
 } ff_ops_stats;
 
@@ -179,6 +182,66 @@ void ff_dedup_options_init(ff_dedup_options *options);
  * file name and row position. */
 ff_status ff_dataset_dedup(const char *root, const ff_dedup_options *options, ff_ops_stats *stats,
                            ff_error *err);
+
+/* ---- compact -------------------------------------------------------------------------- */
+
+typedef struct ff_compact_options {
+    ff_ops_options common;
+    int64_t target_size;   /* bytes of source files per output file; default 100 MiB */
+    int64_t min_files;     /* a partition is compacted when it has this many small files; 5 */
+    int64_t max_file_size; /* files smaller than this are small; default 20 MiB, 0: every file */
+    /* Sort the rows of each new file by these columns (ascending, NULLs last); each output's
+     * rows are then held in memory until it is written (about target_size of source). */
+    const char *const *sort_by;
+    int32_t num_sort_by;
+} ff_compact_options;
+
+void ff_compact_options_init(ff_compact_options *options);
+
+/* Merges the small files of each partition that has at least min_files of them into files
+ * of about target_size source bytes (one file when their total is below it), streaming row
+ * groups, never a whole partition in memory. Other files, and every file of other partitions,
+ * stay byte for byte as they were. Files of one partition with different schemas go to
+ * separate outputs. Statistics: files_rewritten (small files merged), files_added, files_before,
+ * files_after, partitions_touched, bytes_before, bytes_after.
+ * @return FF_OK; FF_ERR_INVALID_ARGUMENT for a target_size or min_files below 1;
+ *         FF_ERR_SCHEMA for a sort_by column no file has;
+ *         FF_ERR_CONFLICT when the dataset is locked or a file changed meanwhile; I/O errors
+ *         naming the file. */
+ff_status ff_dataset_compact(const char *root, const ff_compact_options *options,
+                             ff_ops_stats *stats, ff_error *err);
+
+/* ---- repartition ---------------------------------------------------------------------- */
+
+typedef struct ff_derived_column {
+    const char *name;
+    const char *expr; /* an expression over the source's columns ("hour(time)") */
+} ff_derived_column;
+
+typedef struct ff_repartition_options {
+    ff_ops_options common;
+    const char *const *by; /* the new partition columns, outermost first (source or derived) */
+    int32_t num_by;
+    const ff_derived_column *derived; /* appended to the schema (or replacing a column) */
+    int32_t num_derived;
+    bool in_place; /* replace the source's content instead of writing dst */
+} ff_repartition_options;
+
+void ff_repartition_options_init(ff_repartition_options *options);
+
+/* Writes every row of the dataset at src, with the derived columns, into the layout of the
+ * `by` columns: a new dataset at dst (which must be absent or an empty directory; dst is NULL
+ * with in_place), committed as one transaction, so that after a crash and `recover` dst holds
+ * either no data file or all of them; or, with in_place, one transaction that replaces every
+ * file of src. A dry run (`--estimate`) counts the partitions (partitions_after), files
+ * (files_added) and bytes it would write. Source partition columns stay ordinary columns.
+ * @return FF_OK; FF_ERR_INVALID_ARGUMENT for a missing `by`, a dst that is not empty, inside
+ *         src, or equal to it; FF_ERR_SCHEMA for a `by` column that neither the source nor a
+ *         derived column has; FF_ERR_EXPR_SYNTAX / FF_ERR_EXPR_TYPE for a bad expression;
+ *         FF_ERR_UNSUPPORTED for files without their partition columns stored inside. */
+ff_status ff_dataset_repartition(const char *src, const char *dst,
+                                 const ff_repartition_options *options, ff_ops_stats *stats,
+                                 ff_error *err);
 
 /* ---- statistics as JSON --------------------------------------------------------------- */
 

@@ -25,6 +25,8 @@ int ff_cli_delete(int argc, char **argv);
 int ff_cli_update(int argc, char **argv);
 int ff_cli_upsert(int argc, char **argv);
 int ff_cli_dedup(int argc, char **argv);
+int ff_cli_compact(int argc, char **argv);
+int ff_cli_repartition(int argc, char **argv);
 
 #define FF_CLI_COMMAND_LIST(X)                                                                     \
     X("version", ff_cli_version, "print the version")                                              \
@@ -39,6 +41,8 @@ int ff_cli_dedup(int argc, char **argv);
     X("delete", ff_cli_delete, "delete the rows matching --where")                                 \
     X("update", ff_cli_update, "set columns of the rows matching --where")                         \
     X("upsert", ff_cli_upsert, "merge rows by key: update matches, insert the rest")               \
-    X("dedup", ff_cli_dedup, "keep one row per key")
+    X("dedup", ff_cli_dedup, "keep one row per key")                                               \
+    X("compact", ff_cli_compact, "merge the small files of each partition")                        \
+    X("repartition", ff_cli_repartition, "lay a dataset out by other partition columns")
 
 #endif

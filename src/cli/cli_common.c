@@ -33,6 +33,48 @@ bool ff_cli_parse_count(const char *text, int64_t *out) {
     return true;
 }
 
+/* "128M", "64MiB", "1g", "1048576": bytes, with K/M/G/T as powers of 1024. */
+bool ff_cli_parse_size(const char *text, int64_t *out) {
+    char *end = NULL;
+    errno = 0;
+    unsigned long long value = strtoull(text, &end, 10);
+    if (errno || end == text || text[0] == '-')
+        return false;
+    unsigned long long scale = 1;
+    switch (*end) {
+    case 'k':
+    case 'K':
+        scale = 1ULL << 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        scale = 1ULL << 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        scale = 1ULL << 30;
+        end++;
+        break;
+    case 't':
+    case 'T':
+        scale = 1ULL << 40;
+        end++;
+        break;
+    default:
+        break;
+    }
+    if (scale > 1 && (*end == 'i' || *end == 'I'))
+        end++;
+    if (*end == 'b' || *end == 'B')
+        end++;
+    if (*end != '\0' || value == 0 || value > (unsigned long long)INT64_MAX / scale)
+        return false;
+    *out = (int64_t)(value * scale);
+    return true;
+}
+
 char **ff_cli_split_list(const char *text, size_t *count) {
     size_t num_items = 1;
     for (const char *p = text; *p; p++)

@@ -33,6 +33,9 @@ void ff_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parses a non-negative decimal count; false on anything else. */
 bool ff_cli_parse_count(const char *text, int64_t *out);
 
+/* Parses a positive size: "128M", "64MiB", "1g", "1048576" (K/M/G/T are powers of 1024). */
+bool ff_cli_parse_size(const char *text, int64_t *out);
+
 /* Splits "a,b,c" into a NULL-terminated array of owned strings (one allocation, free()). */
 char **ff_cli_split_list(const char *text, size_t *count);
 

@@ -34,48 +34,6 @@ static const char copy_usage[] =
     "                      [--row-group-rows N] [--page-version 1|2] [--no-dictionary]\n"
     "                      [--bloom-filter COLS]\n";
 
-/* "128M", "64MiB", "1g", "1048576": bytes, with K/M/G/T as powers of 1024. */
-static bool parse_size(const char *text, int64_t *out) {
-    char *end = NULL;
-    errno = 0;
-    unsigned long long value = strtoull(text, &end, 10);
-    if (errno || end == text || text[0] == '-')
-        return false;
-    unsigned long long scale = 1;
-    switch (*end) {
-    case 'k':
-    case 'K':
-        scale = 1ULL << 10;
-        end++;
-        break;
-    case 'm':
-    case 'M':
-        scale = 1ULL << 20;
-        end++;
-        break;
-    case 'g':
-    case 'G':
-        scale = 1ULL << 30;
-        end++;
-        break;
-    case 't':
-    case 'T':
-        scale = 1ULL << 40;
-        end++;
-        break;
-    default:
-        break;
-    }
-    if (scale > 1 && (*end == 'i' || *end == 'I'))
-        end++;
-    if (*end == 'b' || *end == 'B')
-        end++;
-    if (*end != '\0' || value == 0 || value > (unsigned long long)INT64_MAX / scale)
-        return false;
-    *out = (int64_t)(value * scale);
-    return true;
-}
-
 /* Creates every missing directory of `path` up to (not including) its last component. */
 static bool make_parent_dirs(const char *path) {
     char buf[PATH_MAX];
@@ -172,7 +130,7 @@ int ff_cli_copy(int argc, char **argv) {
             options.compression_level = level;
             arg_idx++;
         } else if (!strcmp(arg, "--row-group-size") && value) {
-            if (!parse_size(value, &options.row_group_bytes)) {
+            if (!ff_cli_parse_size(value, &options.row_group_bytes)) {
                 ff_cli_error("--row-group-size '%s' is not a size such as 128M", value);
                 free(bloom_columns);
                 return FF_EXIT_USAGE;

@@ -194,6 +194,39 @@ static void human_bytes(int64_t bytes, char *out, size_t cap) {
     snprintf(out, cap, unit ? "%.1f %s" : "%.0f %s", value, units[unit]);
 }
 
+/* The summary of the layout commands: files and partitions before and after. */
+static int finish_layout(ff_cli_ops *cli, const ff_ops_stats *stats) {
+    char before[32], after[32];
+    human_bytes(stats->bytes_before, before, sizeof before);
+    human_bytes(stats->bytes_after, after, sizeof after);
+    const char *dry = stats->is_dry_run ? " (dry run, nothing written)" : "";
+    if (!strcmp(cli->command, "compact")) {
+        if (stats->files_rewritten == 0) {
+            printf("compact: nothing to compact (%" PRId64 " files)%s\n", stats->files_before,
+                   stats->is_dry_run ? " [dry run]" : "");
+            return FF_EXIT_OK;
+        }
+        printf("compact%s: %" PRId64 " small files merged into %" PRId64 " in %" PRId64
+               " partitions; %" PRId64 " -> %" PRId64 " files; %s -> %s%s\n",
+               dry, stats->files_rewritten, stats->files_added, stats->partitions_touched,
+               stats->files_before, stats->files_after, before, after,
+               stats->is_dry_run ? " (estimated)" : "");
+        if (stats->last_txid[0] && !cli->options.no_backup)
+            printf("compact: backup kept; undo with: fluxforge backups %s restore %s\n",
+                   cli->root ? cli->root : "DATASET", stats->last_txid);
+        return FF_EXIT_OK;
+    }
+    printf("repartition%s: %" PRId64 " rows from %" PRId64 " files into %" PRId64
+           " partitions, %" PRId64 " files; %s -> %s%s\n",
+           stats->is_dry_run ? " (estimate, nothing written)" : "", stats->rows_scanned,
+           stats->files_before, stats->partitions_after, stats->files_added, before, after,
+           stats->is_dry_run ? " (estimated)" : "");
+    if (stats->last_txid[0] && !cli->options.no_backup && stats->files_rewritten > 0 && cli->root)
+        printf("repartition: backup kept; undo with: fluxforge backups %s restore %s\n", cli->root,
+               stats->last_txid);
+    return FF_EXIT_OK;
+}
+
 int ff_cli_ops_finish(ff_cli_ops *cli, ff_status status, const ff_error *err,
                       const ff_ops_stats *stats) {
     if (status != FF_OK) {
@@ -207,6 +240,8 @@ int ff_cli_ops_finish(ff_cli_ops *cli, ff_status status, const ff_error *err,
         printf("%s\n", json);
         return FF_EXIT_OK;
     }
+    if (!strcmp(cli->command, "compact") || !strcmp(cli->command, "repartition"))
+        return finish_layout(cli, stats);
     int64_t changed =
         stats->rows_deleted + stats->rows_updated + stats->rows_inserted + stats->rows_removed;
     if (changed == 0 && stats->files_rewritten + stats->files_removed + stats->files_added == 0) {

@@ -79,6 +79,10 @@ ff_status ops_vector_merge(ff_vector *dst, const ff_vector *old_vec, const ff_ve
                            const uint32_t *rows, int64_t num_rows, ff_error *err);
 /* True when slot a_row of a and slot b_row of b hold the same value (or are both null). */
 bool ops_vector_slot_equal(const ff_vector *a, int64_t a_row, const ff_vector *b, int64_t b_row);
+/* Orders slots a_row and b_row of vec: -1, 0 or 1. Numbers by value (unsigned types as
+ * unsigned, NaN after every number), strings and binary bytewise, decimals by value, INT96 by
+ * time; NULL after every value. */
+int ops_vector_compare(const ff_vector *vec, int64_t a_row, int64_t b_row);
 /* Appends a canonical, type-tagged encoding of slot row to key: equal values of INT32 and
  * INT64 (and of FLOAT and DOUBLE) encode the same, NaNs encode alike, -0.0 as 0.0. */
 ff_status ops_key_append(ff_buf *key, const ff_vector *vec, int64_t row, ff_error *err);
@@ -238,6 +242,19 @@ typedef struct ops_engine_config {
     bool single_transaction;
     /* Create the dataset directory when missing (upsert into a new dataset). */
     bool create_if_missing;
+    /* 0: the rewritten files of a directory share one output per schema. Otherwise an output
+     * is closed and the next one started once it took this many bytes of source files
+     * (compact --target-size). */
+    int64_t output_target_bytes;
+    /* NULL: outputs replace their sources in root. Otherwise outputs are committed to the
+     * dataset at output_root (created when missing, locked, recovered) and the sources stay
+     * (repartition SRC DST); root is still locked against writers while it is read. */
+    const char *output_root;
+    /* Columns the rows of each output are sorted by (compact --sort-by): an output then holds
+     * its rows (at most about output_target_bytes of source) until it is closed. A column an
+     * output lacks sorts as NULL. */
+    const char *const *sort_by;
+    int32_t num_sort_by;
 } ops_engine_config;
 
 /* Opens the dataset and discovers it. Caller owns *out; free with ops_engine_free(). */
@@ -299,5 +316,10 @@ ff_status ops_run_step(const char *root, const ff_ops_options *options, const op
                        void *user, bool single_transaction, bool create_if_missing,
                        ff_status (*prepare)(void *user, ops_engine *engine, ff_error *err),
                        ff_ops_stats *stats, ff_error *err);
+
+/* Runs the engine as config says (ops_run_step for configurations it does not cover). */
+ff_status ops_run_config(const ops_engine_config *config,
+                         ff_status (*prepare)(void *user, ops_engine *engine, ff_error *err),
+                         ff_error *err);
 
 #endif

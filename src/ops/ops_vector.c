@@ -603,3 +603,75 @@ ff_status ops_quote_name(const char *name, ff_buf *out, ff_error *err) {
         out->len--;
     return status;
 }
+
+/* Signed big-endian two's complement integers of any lengths (Parquet decimals). */
+static int compare_big_endian(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len) {
+    bool a_neg = a_len > 0 && (a[0] & 0x80), b_neg = b_len > 0 && (b[0] & 0x80);
+    if (a_neg != b_neg)
+        return a_neg ? -1 : 1;
+    /* Same sign: sign-extend the shorter one byte by byte while comparing. */
+    size_t len = a_len > b_len ? a_len : b_len;
+    uint8_t fill = a_neg ? 0xff : 0x00;
+    for (size_t idx = 0; idx < len; idx++) {
+        uint8_t x = idx + a_len >= len ? a[idx + a_len - len] : fill;
+        uint8_t y = idx + b_len >= len ? b[idx + b_len - len] : fill;
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+
+int ops_vector_compare(const ff_vector *vec, int64_t a_row, int64_t b_row) {
+    bool a_null = ff_vector_is_null(vec, a_row), b_null = ff_vector_is_null(vec, b_row);
+    if (a_null || b_null)
+        return a_null == b_null ? 0 : a_null ? 1 : -1;
+    const ff_type *type = &vec->type;
+    bool is_decimal = type->logical == FF_LOGICAL_DECIMAL;
+    if (type->physical == FF_PHYSICAL_INT64 && type->logical == FF_LOGICAL_INT &&
+        !type->int_is_signed) {
+        uint64_t x, y;
+        memcpy(&x, vec->values + a_row * 8, 8);
+        memcpy(&y, vec->values + b_row * 8, 8);
+        return x < y ? -1 : x > y;
+    }
+    if (slot_is_int(type)) {
+        int64_t x = slot_int(vec, a_row), y = slot_int(vec, b_row);
+        return x < y ? -1 : x > y;
+    }
+    if (slot_is_float(type)) {
+        double x = slot_double(vec, a_row), y = slot_double(vec, b_row);
+        if (isnan(x) || isnan(y))
+            return isnan(x) == isnan(y) ? 0 : isnan(x) ? 1 : -1; /* NaN after numbers */
+        return x < y ? -1 : x > y;
+    }
+    if (type->physical == FF_PHYSICAL_BYTE_ARRAY) {
+        int64_t a_len = vec->offsets[a_row + 1] - vec->offsets[a_row];
+        int64_t b_len = vec->offsets[b_row + 1] - vec->offsets[b_row];
+        const uint8_t *x = vec->values ? vec->values + vec->offsets[a_row] : NULL;
+        const uint8_t *y = vec->values ? vec->values + vec->offsets[b_row] : NULL;
+        if (is_decimal)
+            return compare_big_endian(x, (size_t)a_len, y, (size_t)b_len);
+        int64_t common = a_len < b_len ? a_len : b_len;
+        int c = common > 0 ? memcmp(x, y, (size_t)common) : 0;
+        return c ? (c < 0 ? -1 : 1) : a_len < b_len ? -1 : a_len > b_len;
+    }
+    size_t width = (size_t)ff_type_value_width(type);
+    const uint8_t *x = vec->values + (size_t)a_row * width;
+    const uint8_t *y = vec->values + (size_t)b_row * width;
+    if (type->physical == FF_PHYSICAL_INT96) {
+        /* Nanoseconds of the day (little-endian int64), then the Julian day (int32). */
+        int32_t x_day, y_day;
+        int64_t x_ns, y_ns;
+        memcpy(&x_day, x + 8, 4);
+        memcpy(&y_day, y + 8, 4);
+        if (x_day != y_day)
+            return x_day < y_day ? -1 : 1;
+        memcpy(&x_ns, x, 8);
+        memcpy(&y_ns, y, 8);
+        return x_ns < y_ns ? -1 : x_ns > y_ns;
+    }
+    if (is_decimal)
+        return compare_big_endian(x, width, y, width);
+    int c = memcmp(x, y, width);
+    return c < 0 ? -1 : c > 0;
+}

@@ -1,4 +1,5 @@
-/* The rewrite engine shared by delete, update, upsert and dedup (DESIGN.md §2, §9).
+/* The rewrite engine shared by delete, update, upsert, dedup, compact and repartition
+ * (DESIGN.md §2, §9).
  *
  * For each file the step's plan selects, the engine streams row groups through the step into
  * writers staged in a dataset transaction, then removes the source in the same transaction.
@@ -44,7 +45,13 @@ typedef struct ops_out {
     char *signature;   /* schema and key-value metadata: outputs are shared only when equal */
     ff_writer *writer; /* NULL in a dry run */
     int64_t num_rows;
+    /* Source bytes of the rows taken, for ops_engine_config.output_target_bytes. */
+    int64_t input_bytes;
     ff_batch gather;
+    /* With ops_engine_config.sort_by: the rows held until close, and the column of each sort
+     * key in them (-1: the output lacks it). */
+    ff_batch held;
+    int32_t *sort_cols;
     /* With options->validate: the fingerprint of the rows handed to the writer, to compare
      * with the staged file's once it is closed. */
     const char *stage_path; /* owned by the transaction */
@@ -71,6 +78,7 @@ typedef struct ops_shared {
     ops_engine_config cfg;
     const ff_ops_options *opts;
     ff_dataset *ds;
+    ff_dataset *out_ds; /* the dataset outputs are committed to when cfg.output_root is set */
     ff_discovery *discovery;
     ops_schema global;
     bool has_union;
@@ -255,6 +263,17 @@ ff_status ops_engine_open(const ops_engine_config *config, ops_engine **out, ff_
     FF_CHECK_GOTO(status, ff_dataset_open(config->root, &dopts, &engine->sh->ds, err), cleanup);
     FF_CHECK_GOTO(status, ff_dataset_discover(engine->sh->ds, &engine->sh->discovery, err),
                   cleanup);
+    if (config->output_root && !engine->sh->opts->dry_run) {
+        ff_dataset_options oopts;
+        ff_dataset_options_init(&oopts);
+        oopts.mode = FF_DATASET_WRITE;
+        oopts.wait_for_lock = engine->sh->opts->wait_for_lock;
+        oopts.io = engine->sh->opts->io;
+        oopts.create_if_missing = true;
+        FF_CHECK_GOTO(status,
+                      ff_dataset_open(config->output_root, &oopts, &engine->sh->out_ds, err),
+                      cleanup);
+    }
     engine->sh->partition_fields = ff_calloc(engine->sh->discovery->num_partition_columns + 1,
                                              sizeof(int32_t), "partition fields", err);
     if (!engine->sh->partition_fields) {
@@ -279,6 +298,8 @@ static void outs_free(ops_outs *outs) {
         free(outs->items[idx].signature);
         ff_writer_free(outs->items[idx].writer);
         ff_batch_free(&outs->items[idx].gather);
+        ff_batch_free(&outs->items[idx].held);
+        free(outs->items[idx].sort_cols);
         ops_check *check = outs->items[idx].check;
         if (check) {
             ff_row_cursor_free(&check->cursor);
@@ -335,6 +356,7 @@ void ops_engine_free(ops_engine *engine) {
         if (!sh->ds)
             free(sh->discovery);
         ff_dataset_close(sh->ds);
+        ff_dataset_close(sh->out_ds);
         ops_schema_free(&sh->global);
         ops_keymap_free(&sh->touched);
         free(sh->partition_fields);
@@ -368,7 +390,8 @@ void ops_engine_count(ops_engine *engine, int64_t rows_removed, int64_t rows_add
 static ff_status ensure_txn_locked(ops_engine *engine, ff_error *err) {
     if (engine->sh->opts->dry_run || engine->sh->txn)
         return FF_OK;
-    return ff_txn_begin(engine->sh->ds, engine->sh->cfg.step->op, &engine->sh->txn, err);
+    return ff_txn_begin(engine->sh->out_ds ? engine->sh->out_ds : engine->sh->ds,
+                        engine->sh->cfg.step->op, &engine->sh->txn, err);
 }
 
 /* Stages a new file of dir: *stage_path is owned by the transaction. */
@@ -526,6 +549,118 @@ static ff_status out_write(ops_out *out, const ff_batch *batch, const uint32_t *
     return FF_OK;
 }
 
+/* ---- Sorted outputs (compact --sort-by) --------------------------------------------------- */
+
+typedef struct sort_keys {
+    const ff_batch *held;
+    const int32_t *cols;
+    int32_t num_cols;
+} sort_keys;
+
+static int sort_keys_compare(const sort_keys *keys, uint32_t a, uint32_t b) {
+    for (int32_t idx = 0; idx < keys->num_cols; idx++) {
+        if (keys->cols[idx] < 0)
+            continue;
+        int c = ops_vector_compare(&keys->held->columns[keys->cols[idx]], a, b);
+        if (c)
+            return c;
+    }
+    return 0;
+}
+
+/* Stable bottom-up merge sort of rows[0..count) (C11 has no qsort with a context). */
+static ff_status sort_rows(const sort_keys *keys, uint32_t *rows, size_t count, ff_error *err) {
+    uint32_t *scratch = ff_calloc(count + 1, sizeof *scratch, "sort", err);
+    if (!scratch)
+        return FF_ERR_NO_MEMORY;
+    uint32_t *src = rows, *dst = scratch;
+    for (size_t width = 1; width < count; width *= 2) {
+        for (size_t lo = 0; lo < count; lo += 2 * width) {
+            size_t mid = lo + width < count ? lo + width : count;
+            size_t hi = lo + 2 * width < count ? lo + 2 * width : count;
+            size_t left = lo, right = mid, out = lo;
+            while (left < mid && right < hi)
+                dst[out++] =
+                    sort_keys_compare(keys, src[right], src[left]) < 0 ? src[right++] : src[left++];
+            while (left < mid)
+                dst[out++] = src[left++];
+            while (right < hi)
+                dst[out++] = src[right++];
+        }
+        uint32_t *tmp = src;
+        src = dst;
+        dst = tmp;
+    }
+    if (src != rows)
+        memcpy(rows, src, count * sizeof *rows);
+    free(scratch);
+    return FF_OK;
+}
+
+/* Holds rows of an output whose rows are sorted at close; resolves the sort columns in the
+ * output's schema on first use. */
+static ff_status out_hold(ops_engine *engine, ops_out *out, const ff_schema *tree,
+                          const ff_batch *batch, const uint32_t *rows, int64_t num_rows,
+                          ff_error *err) {
+    const ops_engine_config *cfg = &engine->sh->cfg;
+    if (!out->sort_cols) {
+        out->sort_cols = ff_calloc((size_t)cfg->num_sort_by + 1, sizeof(int32_t), "sort", err);
+        if (!out->sort_cols)
+            return FF_ERR_NO_MEMORY;
+        for (int32_t key = 0; key < cfg->num_sort_by; key++) {
+            out->sort_cols[key] = -1;
+            for (int32_t col = 0; col < tree->root->num_children; col++)
+                if (!strcmp(tree->root->children[col]->name, cfg->sort_by[key]))
+                    out->sort_cols[key] = col;
+        }
+    }
+    if (out->held.num_columns != batch->num_columns) {
+        ff_batch_free(&out->held);
+        FF_FORWARD_IF_ERROR(ff_batch_init(&out->held, batch->num_columns, err));
+    }
+    for (int32_t col = 0; col < batch->num_columns; col++) {
+        ff_vector *dst = &out->held.columns[col];
+        dst->type = batch->columns[col].type;
+        FF_FORWARD_IF_ERROR(ops_vector_append(dst, &batch->columns[col], rows, num_rows, err));
+    }
+    out->held.num_rows += num_rows;
+    out->num_rows += num_rows;
+    if (out->held.num_rows > (int64_t)UINT32_MAX)
+        return ff_error_set(err, FF_ERR_LIMIT, "--sort-by: more than 2^32 rows in one output");
+    return FF_OK;
+}
+
+/* Writes the held rows in sort order, a row group's worth at a time. */
+static ff_status out_flush_held(ops_engine *engine, ops_out *out, ff_error *err) {
+    int64_t count = out->held.num_rows;
+    if (!out->writer || count == 0)
+        return FF_OK;
+    uint32_t *order = ff_calloc((size_t)count + 1, sizeof *order, "sort", err);
+    if (!order)
+        return FF_ERR_NO_MEMORY;
+    for (int64_t row = 0; row < count; row++)
+        order[row] = (uint32_t)row;
+    sort_keys keys = {&out->held, out->sort_cols, engine->sh->cfg.num_sort_by};
+    ff_status status = sort_rows(&keys, order, (size_t)count, err);
+    for (int64_t first = 0; first < count && status == FF_OK; first += 65536) {
+        int64_t chunk = count - first < 65536 ? count - first : 65536;
+        out->num_rows -= chunk; /* out_write counts them again */
+        status = out_write(out, &out->held, order + first, chunk, err);
+    }
+    free(order);
+    ff_batch_free(&out->held);
+    return status;
+}
+
+/* Sends rows to an output: written now, or held for sorting. */
+static ff_status out_take(ops_engine *engine, ops_out *out, const ff_schema *tree,
+                          const ff_batch *batch, const uint32_t *rows, int64_t num_rows,
+                          ff_error *err) {
+    if (engine->sh->cfg.num_sort_by > 0 && out->writer && num_rows > 0)
+        return out_hold(engine, out, tree, batch, rows, num_rows, err);
+    return out_write(out, batch, rows, num_rows, err);
+}
+
 /* Closes every output of outs, adding to the statistics; est_bytes_per_row estimates the
  * size of what a dry run would have written (0: the caller estimates). */
 static ff_status outs_close(ops_engine *engine, ops_outs *outs, double est_bytes_per_row,
@@ -534,6 +669,8 @@ static ff_status outs_close(ops_engine *engine, ops_outs *outs, double est_bytes
     ff_ops_stats *stats = engine->stats;
     for (size_t idx = 0; idx < outs->count; idx++) {
         ops_out *out = &outs->items[idx];
+        if (out->writer && status == FF_OK)
+            status = out_flush_held(engine, out, err);
         if (out->writer && status == FF_OK) {
             status = ff_writer_close(out->writer, err);
             if (status == FF_OK && out->check)
@@ -625,6 +762,90 @@ ff_status ops_emit_new(ops_engine *engine, const ff_batch *batch, const uint32_t
     return out_write(out, batch, rows, num_rows, err);
 }
 
+/* Closes a full output of the walk's shared outputs and drops it from the list (its rows count
+ * as written), so that the next out_find starts a new file. */
+static ff_status out_retire(ops_engine *engine, ops_out *out, ff_error *err) {
+    ff_status status = FF_OK;
+    if (out->writer) {
+        status = out_flush_held(engine, out, err);
+        if (status == FF_OK)
+            status = ff_writer_close(out->writer, err);
+        if (status == FF_OK && out->check)
+            status = out_validate(engine, out, err);
+        if (status == FF_OK)
+            engine->stats->bytes_after += ff_writer_bytes_written(out->writer);
+        else
+            ff_error_prefix(err, "%s", out->dir[0] ? out->dir : "(root)");
+    }
+    if (out->num_rows > 0 || out->writer)
+        engine->stats->files_added++;
+    engine->group_rows_out += out->num_rows;
+    free(out->dir);
+    free(out->signature);
+    ff_writer_free(out->writer);
+    ff_batch_free(&out->gather);
+    ff_batch_free(&out->held);
+    free(out->sort_cols);
+    if (out->check) {
+        ff_row_cursor_free(&out->check->cursor);
+        ff_text_sink_free(&out->check->sink);
+        ff_schema_free(out->check->tree);
+        free(out->check);
+    }
+    ops_outs *outs = &engine->part_outs;
+    size_t idx = (size_t)(out - outs->items);
+    outs->items[idx] = outs->items[outs->count - 1];
+    outs->count--;
+    return status;
+}
+
+/* Writes rows to outputs of dir that each take about cfg.output_target_bytes of source bytes
+ * (the source file's bytes per row): measuring input rather than output makes a dry run cut
+ * exactly where the real run does, and a directory whose input is below the target one file. */
+static ff_status emit_cut(ops_engine *engine, ops_file *file, const ff_schema *tree, ops_out *out,
+                          const char *dir, const ff_batch *batch, const uint32_t *rows,
+                          int64_t num_rows, ff_error *err) {
+    int64_t target = engine->sh->cfg.output_target_bytes;
+    double per_row =
+        engine->file_rows > 0 ? (double)engine->file_bytes / (double)engine->file_rows : 1.0;
+    if (per_row <= 0)
+        per_row = 1.0;
+    uint32_t *iota = NULL;
+    ff_status status = FF_OK;
+    for (int64_t done = 0; done < num_rows && status == FF_OK;) {
+        if (out->num_rows > 0 && out->input_bytes >= target) {
+            status = out_retire(engine, out, err);
+            if (status == FF_OK)
+                status = out_find(engine, &engine->part_outs, dir,
+                                  (const char *)engine->file_signature.data, tree, file->reader,
+                                  &out, err);
+            if (status != FF_OK)
+                break;
+        }
+        double room = ((double)target - (double)out->input_bytes) / per_row;
+        int64_t take = room < 1                            ? 1
+                       : room >= (double)(num_rows - done) ? num_rows - done
+                                                           : (int64_t)room + 1;
+        const uint32_t *part = rows ? rows + done : NULL;
+        if (!rows && done > 0) {
+            /* out_write takes the first rows when given none: later slices need indices. */
+            if (!iota) {
+                iota = ff_calloc((size_t)num_rows, sizeof *iota, "rows", err);
+                if (!iota)
+                    return FF_ERR_NO_MEMORY;
+                for (int64_t row = 0; row < num_rows; row++)
+                    iota[row] = (uint32_t)row;
+            }
+            part = iota + done;
+        }
+        status = out_take(engine, out, tree, batch, part, take, err);
+        out->input_bytes += (int64_t)((double)take * per_row);
+        done += take;
+    }
+    free(iota);
+    return status;
+}
+
 ff_status ops_emit(ops_engine *engine, ops_file *file, const ff_batch *batch, const uint32_t *rows,
                    int64_t num_rows, const char *dir, ff_error *err) {
     /* No output for no rows: a file that loses every row is removed, not rewritten empty. */
@@ -647,8 +868,11 @@ ff_status ops_emit(ops_engine *engine, ops_file *file, const ff_batch *batch, co
                                  (const char *)engine->file_signature.data, tree, file->reader,
                                  &out, err));
     engine->file_rows_out += num_rows;
-    if (!engine->copy_active)
-        return out_write(out, batch, rows, num_rows, err);
+    if (!engine->copy_active) {
+        if (engine->sh->cfg.output_target_bytes > 0)
+            return emit_cut(engine, file, tree, out, dir, batch, rows, num_rows, err);
+        return out_take(engine, out, tree, batch, rows, num_rows, err);
+    }
     /* A step that keeps rows in place emits each row group whole, to its own directory. */
     if (rows || num_rows != ff_reader_row_group_num_rows(file->reader, engine->copy_row_group) ||
         strcmp(dir, file->entry->partition_dir) != 0)
@@ -1005,7 +1229,9 @@ static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t 
      * columns: all of them in unaffected row groups, the ones the step does not touch in the
      * others when it keeps every row in place. */
     /* Validation compares decoded rows with what was written, so it decodes every column. */
-    bool same_schema = file->num_out_extra == 0 && !engine->sh->opts->validate;
+    /* Outputs cut by size or sorted take rows, not row groups. */
+    bool same_schema = file->num_out_extra == 0 && !engine->sh->opts->validate &&
+                       engine->sh->cfg.output_target_bytes == 0 && engine->sh->cfg.num_sort_by == 0;
     memset(engine->read_mask, 0, (size_t)file->num_file_columns * sizeof(bool));
     memset(engine->write_mask, 0, (size_t)file->num_file_columns * sizeof(bool));
     bool in_place = same_schema && step->keeps_rows_in_place &&
@@ -1047,7 +1273,7 @@ static ff_status rewrite_file(ops_engine *engine, ops_file *file, const int64_t 
     else
         stats->files_rewritten++;
     engine->group_has_changes = true;
-    if (!engine->sh->opts->dry_run)
+    if (!engine->sh->opts->dry_run && !engine->sh->cfg.output_root)
         FF_FORWARD_IF_ERROR(txn_remove(engine, file->entry, err));
     return FF_OK;
 }
@@ -1146,7 +1372,8 @@ static ff_status commit_group(ops_engine *engine, ff_error *err) {
             if (engine->sh->opts->no_backup) {
                 ff_error drop_err;
                 ff_error_clear(&drop_err);
-                (void)ff_dataset_backup_drop(engine->sh->ds, txid, &drop_err);
+                (void)ff_dataset_backup_drop(
+                    engine->sh->out_ds ? engine->sh->out_ds : engine->sh->ds, txid, &drop_err);
             }
         }
     }
@@ -1420,13 +1647,14 @@ size_t ff_ops_stats_json(const ff_ops_stats *stats, const char *op, char *buf, s
         ",\"files_rewritten\":%" PRId64 ",\"files_removed\":%" PRId64 ",\"files_added\":%" PRId64
         ",\"row_groups_skipped\":%" PRId64 ",\"partitions_touched\":%" PRId64
         ",\"bytes_before\":%" PRId64 ",\"bytes_after\":%" PRId64 ",\"transactions\":%" PRId64
-        ",\"files_validated\":%" PRId64 ",\"txid\":\"%s\"}",
+        ",\"files_validated\":%" PRId64 ",\"files_before\":%" PRId64 ",\"files_after\":%" PRId64
+        ",\"partitions_after\":%" PRId64 ",\"txid\":\"%s\"}",
         op, stats->is_dry_run ? "true" : "false", stats->rows_scanned, stats->rows_deleted,
         stats->rows_updated, stats->rows_inserted, stats->rows_unchanged, stats->rows_removed,
         stats->rows_moved, stats->files_scanned, stats->files_rewritten, stats->files_removed,
         stats->files_added, stats->row_groups_skipped, stats->partitions_touched,
         stats->bytes_before, stats->bytes_after, stats->transactions, stats->files_validated,
-        stats->last_txid);
+        stats->files_before, stats->files_after, stats->partitions_after, stats->last_txid);
     return len < 0 ? 0 : (size_t)len;
 }
 
@@ -1463,10 +1691,16 @@ ff_status ops_run_step(const char *root, const ff_ops_options *options, const op
     config.stats = stats;
     config.single_transaction = single_transaction;
     config.create_if_missing = create_if_missing;
+    return ops_run_config(&config, prepare, err);
+}
+
+ff_status ops_run_config(const ops_engine_config *config,
+                         ff_status (*prepare)(void *user, ops_engine *engine, ff_error *err),
+                         ff_error *err) {
     ops_engine *engine = NULL;
-    ff_status status = ops_engine_open(&config, &engine, err);
+    ff_status status = ops_engine_open(config, &engine, err);
     if (status == FF_OK && prepare)
-        status = prepare(user, engine, err);
+        status = prepare(config->user, engine, err);
     if (status == FF_OK)
         status = ops_engine_run(engine, err);
     ops_engine_free(engine);
