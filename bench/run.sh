@@ -2,7 +2,8 @@
 # `make bench`: FluxForge next to DuckDB and Polars on the same data in one run.
 #   bench/run.sh [read write filter workloads]   (default: all)
 # Environment: FF_BENCH_DIR (scratch, default /tmp/ffbench-ff), RUNS (5), ROWS (10000000),
-# WORKLOAD_SIZE (medium | small, for W3-W5). Each measurement is run RUNS times; the table
+# WORKLOAD_SIZE (medium | small, for W1-W5), WORKLOADS (default all of w1_repartition w2_compact
+# w3_delete w4_update w5_upsert). Each measurement is run RUNS times; the table
 # shows medians and the ratios peer/FluxForge (above 1 means FluxForge is faster).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

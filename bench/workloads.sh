@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# W3 delete, W4 update and W5 upsert of ../shared/bench (its README defines them exactly),
+# W1 repartition, W2 compaction, W3 delete, W4 update and W5 upsert of ../shared/bench (its
+# README defines them exactly),
 # done by FluxForge and by the shared DuckDB and Polars scripts on fresh copies of the same
 # generated dataset, in one run.
 #   bench/workloads.sh SCRATCH RUNS RESULTS_JSONL
@@ -37,6 +38,11 @@ ref="$scratch/$size/reference"
 
 ff_command() { # workload dataset
   case "$1" in
+  w1_repartition) "$ff" repartition "$2" "$(dirname "$2")/scratch/repartitioned" \
+               --by product_id,year,month,day,hour --derive "year = year(time)" \
+               --derive "month = month(time)" --derive "day = day(time)" \
+               --derive "hour = hour(time)" --json ;;
+  w2_compact) "$ff" compact "$2" --min-files 5 --target-size 100MB --max-file-size 100MB --json ;;
   w3_delete) "$ff" delete "$2" --where "product_id = 'BTC-USD' AND spread_bps > 500" --json ;;
   w4_update) "$ff" update "$2" --set "spread = best_ask - best_bid" --where "spread IS NULL" --json ;;
   w5_upsert) "$ff" upsert "$2" --from "$copy/upserts/upsert.parquet" --key product_id,trade_id \
@@ -50,17 +56,23 @@ emit() { # bench who seconds rss_kb [extra json]
     "$@" >> "$results"
 }
 
-for workload in w3_delete w4_update w5_upsert; do
+# W1 writes a new dataset into scratch; the others change the dataset in place.
+result_of() { # workload copy_dir
+  if [ "$1" = w1_repartition ]; then echo "$2/scratch/repartitioned"; else echo "$2/trades"; fi
+}
+
+for workload in ${WORKLOADS:-w1_repartition w2_compact w3_delete w4_update w5_upsert}; do
   for run_idx in $(seq 1 "$runs"); do
-    rm -rf "$copy"; cp -a "$pristine" "$copy"
+    rm -rf "$copy"; cp -a "$pristine" "$copy"; mkdir -p "$copy/scratch"
     start=$EPOCHREALTIME
     /usr/bin/time -f '%M' -o "$scratch/rss.txt" bash -c "$(declare -f ff_command); ff=$ff copy=$copy ff_command $workload $copy/trades" > "$scratch/ff_out.json"
     end=$EPOCHREALTIME
     emit "$workload" fluxforge "$(awk -v a="$start" -v b="$end" 'BEGIN{print b - a}')" "$(tail -1 "$scratch/rss.txt")"
     if [ "$run_idx" = 1 ]; then
-      rm -rf "$ref"; cp -a "$pristine" "$ref"
+      rm -rf "$ref"; cp -a "$pristine" "$ref"; mkdir -p "$ref/scratch"
       (cd "$peer_dir" && node "duckdb/$workload.mjs" "$ref/trades" "$ref/scratch" >/dev/null)
-      if ! (cd "$peer_dir" && node compare.mjs "$copy/trades" "$ref/trades" > "$scratch/compare.json"); then
+      if ! (cd "$peer_dir" && node compare.mjs "$(result_of "$workload" "$copy")" \
+              "$(result_of "$workload" "$ref")" > "$scratch/compare.json"); then
         echo "# $workload: FluxForge's result differs from DuckDB's: $(cat "$scratch/compare.json")" >&2
         exit 1
       fi
@@ -69,7 +81,7 @@ for workload in w3_delete w4_update w5_upsert; do
   for peer_threads in $peers; do
     peer="${peer_threads%%:*}"; threads="${peer_threads##*:}"
     for run_idx in $(seq 1 "$runs"); do
-      rm -rf "$copy"; cp -a "$pristine" "$copy"
+      rm -rf "$copy"; cp -a "$pristine" "$copy"; mkdir -p "$copy/scratch"
       envs=(env)
       [ "$peer" = duckdb ] && envs+=("DUCKDB_THREADS=$threads")
       [ "$peer" = polars ] && envs+=("POLARS_MAX_THREADS=$threads")
