@@ -151,6 +151,11 @@ void ops_keymap_free(ops_keymap *map);
 ff_status ops_keymap_reserve(ops_keymap *map, size_t count, ff_error *err);
 /* Finds key; NULL when absent. */
 ops_keymap_entry *ops_keymap_find(ops_keymap *map, const uint8_t *key, size_t len);
+/* The hash the map files a key under, and a lookup that takes it (computed once by a caller
+ * that also probes a filter of its own with it). */
+uint64_t ops_keymap_hash(const uint8_t *key, size_t len);
+ops_keymap_entry *ops_keymap_find_hashed(ops_keymap *map, const uint8_t *key, size_t len,
+                                         uint64_t hash);
 /* Finds or inserts key (*is_new tells which); the entry stays valid until the next insert. */
 ff_status ops_keymap_upsert(ops_keymap *map, const uint8_t *key, size_t len, ops_keymap_entry **out,
                             bool *is_new, ff_error *err);

@@ -502,10 +502,18 @@ static size_t probe(const ops_keymap *map, uint64_t hash, const uint8_t *key, si
     }
 }
 
+uint64_t ops_keymap_hash(const uint8_t *key, size_t len) {
+    return key_hash(key, len);
+}
+
 ops_keymap_entry *ops_keymap_find(ops_keymap *map, const uint8_t *key, size_t len) {
+    return ops_keymap_find_hashed(map, key, len, key_hash(key, len));
+}
+
+ops_keymap_entry *ops_keymap_find_hashed(ops_keymap *map, const uint8_t *key, size_t len,
+                                         uint64_t hash) {
     if (!map->cap)
         return NULL;
-    uint64_t hash = key_hash(key, len);
     if (!filter_may_hold(map, hash))
         return NULL;
     size_t pos = probe(map, hash, key, len);

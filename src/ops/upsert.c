@@ -81,6 +81,11 @@ typedef struct upsert_ctx {
     /* Row-group pruning: per partition and key column, the input's key values sorted (only
      * for integer and string keys; NULL otherwise), so statistics can rule a row group out. */
     key_values *ranges; /* num_part_dirs * num_keys */
+    /* Per partition, a two-bit-per-key filter of the index's hashes of its keys: a file's rows
+     * are looked up against their own partition's few thousand keys in a table that stays in
+     * cache, and only possible matches reach the index of every key. */
+    uint64_t **part_filters;
+    uint64_t *part_filter_masks; /* bits - 1 */
 } upsert_ctx;
 
 void ff_upsert_options_init(ff_upsert_options *options) {
@@ -379,6 +384,63 @@ static ff_status build_ranges(upsert_ctx *ctx, ff_error *err) {
         }
     }
     return FF_OK;
+}
+
+static void part_filter_bits(uint64_t hash, uint64_t mask, uint64_t *a, uint64_t *b) {
+    *a = (hash >> 38) & mask;
+    *b = ((hash >> 17) ^ (hash >> 49)) & mask;
+}
+
+static bool part_filter_may_hold(const upsert_ctx *ctx, int64_t part, uint64_t hash) {
+    const uint64_t *bits = ctx->part_filters[part];
+    uint64_t a, b;
+    part_filter_bits(hash, ctx->part_filter_masks[part], &a, &b);
+    return (bits[a >> 6] >> (a & 63) & 1) && (bits[b >> 6] >> (b & 63) & 1);
+}
+
+/* Builds the per-partition filters from the index of input keys (16 or more bits per key). */
+static ff_status build_part_filters(upsert_ctx *ctx, ff_error *err) {
+    size_t parts = ctx->num_part_dirs;
+    ctx->part_filters = ff_calloc(parts + 1, sizeof *ctx->part_filters, "key filters", err);
+    ctx->part_filter_masks =
+        ff_calloc(parts + 1, sizeof *ctx->part_filter_masks, "key filters", err);
+    int64_t *counts = ff_calloc(parts + 1, sizeof *counts, "key filters", err);
+    if (!ctx->part_filters || !ctx->part_filter_masks || !counts) {
+        free(counts);
+        return FF_ERR_NO_MEMORY;
+    }
+    const ops_keymap *keys = &ctx->keys;
+    for (size_t slot = 0; slot < keys->cap; slot++)
+        if (keys->tags[slot])
+            counts[ctx->part_of_row[keys->entries[slot].a]]++;
+    ff_status status = FF_OK;
+    for (size_t part = 0; part < parts && status == FF_OK; part++) {
+        uint64_t bits = 512;
+        while (bits < (uint64_t)counts[part] * 16)
+            bits *= 2;
+        ctx->part_filter_masks[part] = bits - 1;
+        ctx->part_filters[part] = ff_calloc(bits / 64, sizeof(uint64_t), "key filters", err);
+        if (!ctx->part_filters[part])
+            status = FF_ERR_NO_MEMORY;
+    }
+    for (size_t slot = 0; slot < keys->cap && status == FF_OK; slot++) {
+        if (!keys->tags[slot])
+            continue;
+        int64_t part = ctx->part_of_row[keys->entries[slot].a];
+        uint64_t a, b;
+        part_filter_bits(keys->entries[slot].hash, ctx->part_filter_masks[part], &a, &b);
+        ctx->part_filters[part][a >> 6] |= 1ull << (a & 63);
+        ctx->part_filters[part][b >> 6] |= 1ull << (b & 63);
+    }
+    free(counts);
+    return status;
+}
+
+static void free_part_filters(upsert_ctx *ctx) {
+    for (size_t part = 0; ctx->part_filters && part < ctx->num_part_dirs; part++)
+        free(ctx->part_filters[part]);
+    free(ctx->part_filters);
+    free(ctx->part_filter_masks);
 }
 
 static void free_ranges(upsert_ctx *ctx) {
@@ -728,6 +790,8 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
         }
     }
     status = build_ranges(ctx, err);
+    if (status == FF_OK)
+        status = build_part_filters(ctx, err);
 cleanup:
     for (size_t idx = 0; sources && idx < num_sources; idx++)
         ff_reader_free(sources[idx].reader);
@@ -853,7 +917,11 @@ static ff_status find_matches(upsert_ctx *ctx, ops_file *file, const ff_batch *b
         for (int32_t k = 0; k < ctx->options->num_keys; k++)
             FF_FORWARD_IF_ERROR(ops_key_append(&state->key, &batch->columns[state->key_eval[k]],
                                                (int64_t)row, err));
-        ops_keymap_entry *entry = ops_keymap_find(&ctx->keys, state->key.data, state->key.len);
+        uint64_t hash = ops_keymap_hash(state->key.data, state->key.len);
+        if (!part_filter_may_hold(ctx, state->part, hash))
+            continue;
+        ops_keymap_entry *entry =
+            ops_keymap_find_hashed(&ctx->keys, state->key.data, state->key.len, hash);
         if (!entry)
             continue;
         state->pairs_file[*num_pairs] = (uint32_t)row;
@@ -1060,6 +1128,7 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
     free(ctx.key_global);
     free(ctx.update_global);
     free_ranges(&ctx);
+    free_part_filters(&ctx);
     ops_keymap_free(&ctx.parts);
     ops_keymap_free(&ctx.keys);
     ff_buf_free(&ctx.key);
