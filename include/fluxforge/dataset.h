@@ -99,8 +99,20 @@ typedef enum ff_dataset_mode {
     FF_DATASET_WRITE = 1, /* takes the dataset lock; transactions, recover, backups */
 } ff_dataset_mode;
 
+/* What a writer locks (DESIGN.md §5 step 1, §8; docs/commit-protocol.md). */
+typedef enum ff_lock_scope {
+    /* The whole dataset, exclusively: no other writer runs meanwhile. */
+    FF_LOCK_DATASET = 0,
+    /* The dataset lock shared with other such writers, plus an exclusive lock on each
+     * partition directory the writer changes: ff_dataset_lock_partitions before planning,
+     * and transactions lock the directories they add to or remove from on first use. */
+    FF_LOCK_PARTITIONS = 1,
+} ff_lock_scope;
+
 typedef struct ff_dataset_options {
     ff_dataset_mode mode;
+    /* Writers only; FF_LOCK_DATASET unless set. */
+    ff_lock_scope lock_scope;
     /* Block until the lock is free instead of failing with "dataset in use by pid N". */
     bool wait_for_lock;
     /* Create DATASET if it does not exist (writers only). */
@@ -121,13 +133,26 @@ typedef struct ff_dataset_options {
 void ff_dataset_options_init(ff_dataset_options *opts);
 
 /* Opens the dataset at root (borrowed for the call). A writer creates _fluxforge/ if needed,
- * takes the lock (_fluxforge/lock, flock, holder's pid written in it) and recovers.
+ * takes the lock (_fluxforge/lock, flock, holder's pid written in it) and recovers; with
+ * FF_LOCK_PARTITIONS it takes the lock shared and recovers in ff_dataset_lock_partitions.
  * Caller owns *out; free with ff_dataset_close().
  * @return FF_OK; FF_ERR_NOT_FOUND if root does not exist; FF_ERR_CONFLICT "dataset in use by
  *         pid N" when another writer holds the lock and wait_for_lock is false; FF_ERR_IO /
  *         FF_ERR_NO_SPACE from the file system; any error of ff_dataset_recover. */
 ff_status ff_dataset_open(const char *root, const ff_dataset_options *opts, ff_dataset **out,
                           ff_error *err);
+
+/* Locks the partition directories dirs (encoded and relative, e.g. "product_id=BTC-USD/
+ * date=2025-11-26"; borrowed for the call) for a writer opened with FF_LOCK_PARTITIONS, then
+ * runs ff_dataset_recover (unless skip_recover) so that the partitions are planned from a
+ * clean state; a FF_LOCK_DATASET writer already holds everything and returns FF_OK. The
+ * first call may wait (wait_for_lock), taking the locks in a fixed order; later calls only
+ * try, and with wait_for_lock retry for a bounded time, so that two writers can never wait
+ * for each other. Locks are held until ff_dataset_close. num_dirs may be 0 (recover only).
+ * @return FF_OK; FF_ERR_CONFLICT "partition D in use by pid N"; FF_ERR_INVALID_ARGUMENT for
+ *         an unsafe directory or a reader; any error of ff_dataset_recover. */
+ff_status ff_dataset_lock_partitions(ff_dataset *ds, const char *const *dirs, size_t num_dirs,
+                                     ff_error *err);
 
 /* Releases the lock and frees the handle. Accepts NULL. */
 void ff_dataset_close(ff_dataset *ds);
