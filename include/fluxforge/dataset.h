@@ -214,6 +214,16 @@ typedef struct ff_discovery {
  * @return FF_OK (problems are reported in the result, not as errors); FF_ERR_IO. */
 ff_status ff_dataset_discover(ff_dataset *ds, ff_discovery **out, ff_error *err);
 
+/* Discovery for a writer limited to some partitions: locks (ff_dataset_lock_partitions) the
+ * directories whose partition values equal every pair ("K=V", V decoded, or
+ * "__HIVE_DEFAULT_PARTITION__" for NULL; borrowed for the call), recovers, and discovers
+ * again until no new matching directory appears, so the caller plans against partitions it
+ * holds. With no pairs every directory matches. Caller owns *out; free with
+ * ff_discovery_free().
+ * @return FF_OK; the errors of ff_dataset_discover and ff_dataset_lock_partitions. */
+ff_status ff_dataset_discover_partitions(ff_dataset *ds, const char *const *pairs, size_t num_pairs,
+                                         ff_discovery **out, ff_error *err);
+
 /* Frees a discovery and every string and array it holds. Accepts NULL. */
 void ff_discovery_free(ff_discovery *discovery);
 

@@ -450,3 +450,79 @@ void ds_history_unlock(int fd) {
     if (fd >= 0)
         close(fd);
 }
+
+/* ---- Discovery under partition locks --------------------------------------------------- */
+
+/* Does file's partition match every "K=V" pair (decoded values, the sentinel for NULL)? */
+static bool file_matches(const ff_discovery *discovery, const ff_dataset_file *file,
+                         const char *const *pairs, size_t num_pairs) {
+    for (size_t pair_idx = 0; pair_idx < num_pairs; pair_idx++) {
+        const char *pair = pairs[pair_idx];
+        const char *eq = strchr(pair, '=');
+        if (!eq)
+            return false;
+        size_t name_len = (size_t)(eq - pair);
+        bool found = false;
+        for (size_t col = 0; col < discovery->num_partition_columns && !found; col++) {
+            const char *name = discovery->partition_columns[col];
+            if (strlen(name) != name_len || memcmp(name, pair, name_len))
+                continue;
+            found = true;
+            const ff_partition_value *value = &file->values[col];
+            const char *want = eq + 1;
+            bool want_null = !strcmp(want, FF_HIVE_DEFAULT_PARTITION);
+            if (want_null ? !value->is_null
+                          : (value->is_null || value->len != strlen(want) ||
+                             memcmp(value->bytes, want, value->len)))
+                return false;
+        }
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+ff_status ff_dataset_discover_partitions(ff_dataset *ds, const char *const *pairs, size_t num_pairs,
+                                         ff_discovery **out, ff_error *err) {
+    *out = NULL;
+    const char **dirs = NULL;
+    ff_discovery *discovery = NULL;
+    ff_status status = FF_OK;
+    /* Each round locks what the last discovery matched; a round that finds nothing new to
+     * lock returns a discovery made entirely under the locks. */
+    for (int round = 0; round < 16; round++) {
+        FF_CHECK_GOTO(status, ff_dataset_discover(ds, &discovery, err), cleanup);
+        free(dirs);
+        dirs = ff_calloc(discovery->num_files + 1, sizeof *dirs, "partition directories", err);
+        if (!dirs) {
+            status = FF_ERR_NO_MEMORY;
+            goto cleanup;
+        }
+        size_t num_dirs = 0;
+        bool has_new = false;
+        for (size_t file_idx = 0; file_idx < discovery->num_files; file_idx++) {
+            const ff_dataset_file *file = &discovery->files[file_idx];
+            if (!file_matches(discovery, file, pairs, num_pairs))
+                continue;
+            if (num_dirs > 0 && !strcmp(dirs[num_dirs - 1], file->partition_dir))
+                continue; /* files come sorted by path, so a directory's files are adjacent */
+            dirs[num_dirs++] = file->partition_dir;
+            has_new = has_new || !ds_holds_partition(ds, file->partition_dir);
+        }
+        if (round > 0 && !has_new) {
+            *out = discovery;
+            discovery = NULL;
+            goto cleanup;
+        }
+        FF_CHECK_GOTO(status, ff_dataset_lock_partitions(ds, dirs, num_dirs, err), cleanup);
+        ff_discovery_free(discovery);
+        discovery = NULL;
+    }
+    status =
+        ff_error_set(err, FF_ERR_CONFLICT,
+                     "%s: the selected partitions kept changing while they were locked", ds->root);
+cleanup:
+    free(dirs);
+    ff_discovery_free(discovery);
+    return status;
+}

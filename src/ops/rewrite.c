@@ -220,9 +220,19 @@ ff_status ops_engine_open(const ops_engine_config *config, ops_engine **out, ff_
         *out = engine;
         return FF_OK;
     }
+    /* Limited to some partitions: lock only those, and plan what was found under the locks. */
+    bool is_limited = engine->sh->opts->num_partitions > 0;
+    dopts.lock_scope = is_limited ? FF_LOCK_PARTITIONS : FF_LOCK_DATASET;
     FF_CHECK_GOTO(status, ff_dataset_open(config->root, &dopts, &engine->sh->ds, err), cleanup);
-    FF_CHECK_GOTO(status, ff_dataset_discover(engine->sh->ds, &engine->sh->discovery, err),
-                  cleanup);
+    if (is_limited && !engine->sh->opts->dry_run)
+        FF_CHECK_GOTO(status,
+                      ff_dataset_discover_partitions(engine->sh->ds, engine->sh->opts->partitions,
+                                                     (size_t)engine->sh->opts->num_partitions,
+                                                     &engine->sh->discovery, err),
+                      cleanup);
+    else
+        FF_CHECK_GOTO(status, ff_dataset_discover(engine->sh->ds, &engine->sh->discovery, err),
+                      cleanup);
     engine->sh->partition_fields = ff_calloc(engine->sh->discovery->num_partition_columns + 1,
                                              sizeof(int32_t), "partition fields", err);
     if (!engine->sh->partition_fields) {
