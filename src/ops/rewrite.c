@@ -164,9 +164,10 @@ ff_status ops_engine_load_union(ops_engine *engine, ff_error *err) {
                                     &engine->sh->global.fields[idx].type, err);
     ops_schema_free(&engine->sh->global);
     ops_schema_init(&engine->sh->global);
-    for (size_t file_idx = 0; file_idx < engine->sh->discovery->num_files && status == FF_OK;
-         file_idx++)
-        status = merge_file(engine, &engine->sh->discovery->files[file_idx], err);
+    if (status == FF_OK)
+        status = ops_merge_footers(engine->sh->cfg.root, engine->sh->discovery,
+                                   ops_footer_threads(engine->sh->opts->threads),
+                                   &engine->sh->global, err);
     for (int32_t idx = 0; idx < added.num_fields && status == FF_OK; idx++)
         if (ops_schema_find(&engine->sh->global, added.fields[idx].name) < 0)
             status = ops_schema_add(&engine->sh->global, added.fields[idx].name,
