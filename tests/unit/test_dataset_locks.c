@@ -1,0 +1,277 @@
+/* Unit tests of the dataset's locks (src/dataset/lock.c, docs/commit-protocol.md "Locks"):
+ * several writer handles in one process, which flock(2) treats like separate processes, plus
+ * forked children that crash inside a commit. They check that partition writers share the
+ * dataset and exclude each other per partition, that whole-dataset and partition writers
+ * exclude each other, that a transaction locks the partitions it adds to or removes from,
+ * that recovery leaves a live transaction alone and leaves a dead one to the holders of its
+ * partitions, and that history lines of interleaved commits survive a rollback. */
+#include "ff_test.h"
+
+#include "ds_test_util.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+static ff_dataset *open_scoped(const char *root, ff_lock_scope scope, bool skip_recover,
+                               ff_error *err, ff_status *status) {
+    ff_dataset_options opts;
+    ff_dataset_options_init(&opts);
+    opts.mode = FF_DATASET_WRITE;
+    opts.lock_scope = scope;
+    opts.skip_recover = skip_recover;
+    ff_dataset *ds = NULL;
+    *status = ff_dataset_open(root, &opts, &ds, err);
+    return ds;
+}
+
+static ff_status lock_one(ff_dataset *ds, const char *dir, ff_error *err) {
+    return ff_dataset_lock_partitions(ds, &dir, 1, err);
+}
+
+/* Names of root/_fluxforge/journal that are pending journals (no suffix). */
+static size_t count_pending_journals(const char *root, char *name_out, size_t name_cap) {
+    char path[FF_PATH_CAP];
+    DS_TEST_FORMAT(path, "%s/_fluxforge/journal", root);
+    DIR *dir = opendir(path);
+    size_t count = 0;
+    struct dirent *entry;
+    while (dir && (entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.' || strchr(entry->d_name, '.'))
+            continue;
+        count++;
+        snprintf(name_out, name_cap, "%s", entry->d_name);
+    }
+    if (dir)
+        closedir(dir);
+    return count;
+}
+
+FF_TEST(partition_writers_share_the_dataset_and_exclude_per_partition) {
+    char root[64];
+    ds_test_scratch(root);
+    ds_test_make_before(root);
+    ff_error err;
+    ff_status status;
+    ff_dataset *first = open_scoped(root, FF_LOCK_PARTITIONS, false, &err, &status);
+    EXPECT_OK(status, &err);
+    ff_dataset *second = open_scoped(root, FF_LOCK_PARTITIONS, false, &err, &status);
+    EXPECT_OK(status, &err);
+    EXPECT_OK(lock_one(first, "p=1", &err), &err);
+    EXPECT_OK(lock_one(second, "p=2", &err), &err);
+    EXPECT_OK(lock_one(first, "p=1", &err), &err); /* held already: nothing to do */
+    EXPECT_STATUS(lock_one(second, "p=1", &err), FF_ERR_CONFLICT);
+    char expected[96];
+    snprintf(expected, sizeof expected, "partition p=1 in use by pid %ld", (long)getpid());
+    EXPECT_TRUE(strstr(err.message, expected) != NULL);
+    /* A whole-dataset writer is refused, naming a partition holder. */
+    ff_dataset *whole = open_scoped(root, FF_LOCK_DATASET, false, &err, &status);
+    EXPECT_EQ_INT(status, FF_ERR_CONFLICT);
+    EXPECT_TRUE(whole == NULL);
+    snprintf(expected, sizeof expected, "dataset in use by pid %ld (partition p=", (long)getpid());
+    EXPECT_TRUE(strstr(err.message, expected) != NULL);
+    ff_dataset_close(first);
+    ff_dataset_close(second);
+    /* ...and once it holds the dataset, partition writers are refused. */
+    whole = open_scoped(root, FF_LOCK_DATASET, false, &err, &status);
+    EXPECT_OK(status, &err);
+    ff_dataset *late = open_scoped(root, FF_LOCK_PARTITIONS, false, &err, &status);
+    EXPECT_EQ_INT(status, FF_ERR_CONFLICT);
+    snprintf(expected, sizeof expected, "dataset in use by pid %ld", (long)getpid());
+    EXPECT_TRUE(strstr(err.message, expected) != NULL);
+    EXPECT_TRUE(late == NULL);
+    /* A whole-dataset writer holds every partition already. */
+    EXPECT_OK(lock_one(whole, "p=1", &err), &err);
+    ff_dataset_close(whole);
+    ds_test_remove(root);
+}
+
+FF_TEST(transaction_locks_the_partitions_it_changes) {
+    char root[64];
+    ds_test_scratch(root);
+    ds_test_make_before(root);
+    ff_error err;
+    ff_status status;
+    ff_dataset *first = open_scoped(root, FF_LOCK_PARTITIONS, false, &err, &status);
+    EXPECT_OK(status, &err);
+    ff_dataset *second = open_scoped(root, FF_LOCK_PARTITIONS, false, &err, &status);
+    EXPECT_OK(status, &err);
+    EXPECT_OK(lock_one(first, "p=1", &err), &err);
+    EXPECT_OK(lock_one(second, "p=2", &err), &err);
+    ff_txn *txn = NULL;
+    EXPECT_OK(ff_txn_begin(first, "move", &txn, &err), &err);
+    /* Into the other writer's partition: refused; into a free one: locked on first use. */
+    EXPECT_STATUS(ff_txn_write_file(txn, "p=2", "x", 1, &err), FF_ERR_CONFLICT);
+    EXPECT_TRUE(strstr(err.message, "partition p=2 in use by pid") != NULL);
+    EXPECT_STATUS(ff_txn_remove_file(txn, "p=2/part-c.parquet", NULL, &err), FF_ERR_CONFLICT);
+    EXPECT_OK(ff_txn_write_file(txn, "p=5", "moved", 5, &err), &err);
+    EXPECT_OK(ff_txn_remove_file(txn, "p=1/part-a.parquet", NULL, &err), &err);
+    EXPECT_STATUS(lock_one(second, "p=5", &err), FF_ERR_CONFLICT);
+    EXPECT_OK(ff_txn_commit(txn, NULL, &err), &err);
+    ff_txn_free(txn);
+    char *moved = ds_test_get(root, "p=1/part-a.parquet");
+    EXPECT_TRUE(moved == NULL);
+    free(moved);
+    ff_dataset_close(first);
+    ff_dataset_close(second);
+    ds_test_remove(root);
+}
+
+FF_TEST(recovery_leaves_a_live_transaction_alone) {
+    char root[64];
+    ds_test_scratch(root);
+    ds_test_make_before(root);
+    ff_error err;
+    ff_status status;
+    ff_dataset *live = open_scoped(root, FF_LOCK_PARTITIONS, false, &err, &status);
+    EXPECT_OK(status, &err);
+    EXPECT_OK(lock_one(live, "p=1", &err), &err);
+    ff_txn *txn = NULL;
+    EXPECT_OK(ff_txn_begin(live, "live", &txn, &err), &err);
+    EXPECT_OK(ff_txn_write_file(txn, "p=1", "live-1", 6, &err), &err);
+    EXPECT_OK(ff_txn_remove_file(txn, "p=1/part-a.parquet", NULL, &err), &err);
+    /* Another partition writer recovers on locking; a whole `recover` would be excluded. */
+    ff_dataset *other = open_scoped(root, FF_LOCK_PARTITIONS, false, &err, &status);
+    EXPECT_OK(status, &err);
+    EXPECT_OK(lock_one(other, "p=2", &err), &err);
+    ff_recover_report report;
+    EXPECT_OK(ff_dataset_recover(other, &report, &err), &err);
+    EXPECT_EQ_INT(report.num_leftovers, 0);
+    EXPECT_EQ_INT(ds_test_count(root, "_fluxforge/stage"), 1);
+    /* Its history line and the live one's both land, whatever the order. */
+    ff_txn *other_txn = NULL;
+    EXPECT_OK(ff_txn_begin(other, "other", &other_txn, &err), &err);
+    EXPECT_OK(ff_txn_write_file(other_txn, "p=2", "other-2", 7, &err), &err);
+    EXPECT_OK(ff_txn_commit(other_txn, NULL, &err), &err);
+    ff_txn_free(other_txn);
+    EXPECT_OK(ff_txn_commit(txn, NULL, &err), &err);
+    ff_txn_free(txn);
+    char *history = ds_test_get(root, "_fluxforge/history.jsonl");
+    EXPECT_TRUE(history && strstr(history, "{\"op\":\"other\"") == history);
+    EXPECT_TRUE(history && strstr(history, "}\n{\"op\":\"live\""));
+    free(history);
+    EXPECT_EQ_INT(ds_test_count(root, "_fluxforge/stage"), 0);
+    EXPECT_EQ_INT(ds_test_count(root, "_fluxforge/journal"), 0);
+    ff_dataset_close(live);
+    ff_dataset_close(other);
+    ds_test_remove(root);
+}
+
+/* Child: replaces p=1/part-a.parquet in a partition-limited transaction under fault spec;
+ * exits 0 when it committed, 1 on error (a crash fault exits on its own). */
+static int child_replace(const char *root, const char *spec) {
+    ff_io *io = NULL;
+    ff_error err;
+    if (ff_io_create(spec, &io, &err) != FF_OK)
+        return 1;
+    ff_dataset_options opts;
+    ff_dataset_options_init(&opts);
+    opts.mode = FF_DATASET_WRITE;
+    opts.lock_scope = FF_LOCK_PARTITIONS;
+    opts.io = io;
+    ff_dataset *ds = NULL;
+    ff_txn *txn = NULL;
+    ff_status status = ff_dataset_open(root, &opts, &ds, &err);
+    if (status == FF_OK)
+        status = lock_one(ds, "p=1", &err);
+    if (status == FF_OK)
+        status = ff_txn_begin(ds, "crashing", &txn, &err);
+    if (status == FF_OK)
+        status = ff_txn_write_file(txn, "p=1", "new-1a", 6, &err);
+    if (status == FF_OK)
+        status = ff_txn_remove_file(txn, "p=1/part-a.parquet", NULL, &err);
+    if (status == FF_OK)
+        status = ff_txn_commit(txn, NULL, &err);
+    ff_txn_free(txn);
+    ff_dataset_close(ds);
+    ff_io_free(io);
+    return status == FF_OK ? 0 : 1;
+}
+
+/* Crashes child_replace at the first step after which a pending journal is left; the
+ * journal's name goes to journal. */
+static bool crash_after_journal(const char *root, char *journal, size_t journal_cap) {
+    for (int step = 1; step < 200; step++) {
+        char spec[32];
+        snprintf(spec, sizeof spec, "crash:%d", step);
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0)
+            _exit(child_replace(root, spec));
+        int wstatus = 0;
+        waitpid(pid, &wstatus, 0);
+        if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != FF_IO_CRASH_EXIT_STATUS)
+            return false; /* committed without reaching the step, or failed */
+        if (count_pending_journals(root, journal, journal_cap) == 1)
+            return true;
+        /* Not decided yet: the next writer would discard it; start over from the stage. */
+        ff_dataset *ds = NULL;
+        ff_error err;
+        ff_status status;
+        ds = open_scoped(root, FF_LOCK_DATASET, false, &err, &status);
+        ff_dataset_close(ds);
+        if (status != FF_OK)
+            return false;
+    }
+    return false;
+}
+
+FF_TEST(dead_transaction_is_left_to_the_holders_of_its_partitions) {
+    char root[64];
+    ds_test_scratch(root);
+    ds_test_make_before(root);
+    ff_error err;
+    ff_status status;
+    char journal[FF_TXID_CAP + 8] = "";
+    EXPECT_TRUE(crash_after_journal(root, journal, sizeof journal));
+    /* A writer of p=1 that has not recovered yet (skip_recover) holds the dead transaction's
+     * partition; a writer of p=2 must not recover it under the first one's feet. */
+    ff_dataset *holder = open_scoped(root, FF_LOCK_PARTITIONS, true, &err, &status);
+    EXPECT_OK(status, &err);
+    EXPECT_OK(lock_one(holder, "p=1", &err), &err);
+    ff_dataset *other = open_scoped(root, FF_LOCK_PARTITIONS, false, &err, &status);
+    EXPECT_OK(status, &err);
+    EXPECT_OK(lock_one(other, "p=2", &err), &err);
+    char pending[FF_TXID_CAP + 8];
+    EXPECT_EQ_INT(count_pending_journals(root, pending, sizeof pending), 1);
+    ff_dataset_close(holder);
+    /* Once the partition is free, the next writer that locks it rolls the commit forward. */
+    ff_dataset *next = open_scoped(root, FF_LOCK_PARTITIONS, false, &err, &status);
+    EXPECT_OK(status, &err);
+    EXPECT_OK(lock_one(next, "p=1", &err), &err);
+    EXPECT_EQ_INT(count_pending_journals(root, pending, sizeof pending), 0);
+    EXPECT_EQ_INT(ds_test_count(root, "_fluxforge/journal"), 0);
+    EXPECT_EQ_INT(ds_test_count(root, "_fluxforge/stage"), 0);
+    char *state = ds_test_fingerprint(root);
+    EXPECT_EQ_STR(state, "p=1\tnew-1a\np=1\told-1b\np=2\told-2c\np=3\tuntouched-3d\n");
+    free(state);
+    char *history = ds_test_get(root, "_fluxforge/history.jsonl");
+    EXPECT_TRUE(history && strstr(history, "{\"op\":\"crashing\"") == history);
+    free(history);
+    ff_dataset_close(next);
+    ff_dataset_close(other);
+    ds_test_remove(root);
+}
+
+FF_TEST(whole_dataset_recover_finishes_a_dead_partition_transaction) {
+    char root[64];
+    ds_test_scratch(root);
+    ds_test_make_before(root);
+    ff_error err;
+    ff_status status;
+    char journal[FF_TXID_CAP + 8] = "";
+    EXPECT_TRUE(crash_after_journal(root, journal, sizeof journal));
+    ff_dataset *ds = open_scoped(root, FF_LOCK_DATASET, false, &err, &status);
+    EXPECT_OK(status, &err);
+    EXPECT_EQ_INT(ds_test_count(root, "_fluxforge/journal"), 0);
+    char *state = ds_test_fingerprint(root);
+    EXPECT_EQ_STR(state, "p=1\tnew-1a\np=1\told-1b\np=2\told-2c\np=3\tuntouched-3d\n");
+    free(state);
+    ff_dataset_close(ds);
+    ds_test_remove(root);
+}
+
+FF_TEST_MAIN(FF_CASE(partition_writers_share_the_dataset_and_exclude_per_partition),
+             FF_CASE(transaction_locks_the_partitions_it_changes),
+             FF_CASE(recovery_leaves_a_live_transaction_alone),
+             FF_CASE(dead_transaction_is_left_to_the_holders_of_its_partitions),
+             FF_CASE(whole_dataset_recover_finishes_a_dead_partition_transaction))
