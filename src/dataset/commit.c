@@ -19,6 +19,7 @@
 #include "util/check.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,24 +239,72 @@ static int64_t find_history_line(const ff_buf *text, const ff_buf *line) {
     return -1;
 }
 
-/* Reads history.jsonl (empty when missing) and cuts a torn tail, which only a writer that
- * died while appending leaves: appends run under the history lock, whole lines each. */
-static ff_status history_load(ff_dataset *ds, const char *path, ff_buf *text, ff_error *err) {
-    if (!ff_io_exists(path))
-        return FF_OK;
-    FF_FORWARD_IF_ERROR(ff_io_read_file(path, DS_RECORD_MAX, text, err));
+/* How far before the offset a journal recorded its line is looked for: other writers'
+ * rollbacks may have taken out lines before it since (a line is a few KiB at most). */
+#define HISTORY_SLACK ((int64_t)1 << 20)
+
+/* Reads the end of history.jsonl from a line start at or before hint - HISTORY_SLACK (all of
+ * it when hint is 0 or whole is set) into text, *start its offset; empty when missing. A
+ * torn tail, which only a writer that died while appending leaves (appends run under the
+ * history lock, a whole line each), is cut from the file and from text. */
+static ff_status history_load(ff_dataset *ds, const char *path, int64_t hint, bool whole,
+                              ff_buf *text, int64_t *start, ff_error *err) {
+    *start = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? FF_OK : ff_io_error_from_errno(err, errno, path, "open");
+    ff_status status = FF_OK;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        status = ff_io_error_from_errno(err, errno, path, "fstat");
+        goto cleanup;
+    }
+    int64_t size = (int64_t)st.st_size;
+    int64_t from = whole || hint <= HISTORY_SLACK ? 0 : hint - HISTORY_SLACK;
+    if (from > size)
+        from = size > HISTORY_SLACK ? size - HISTORY_SLACK : 0;
+    if (size - from > (int64_t)DS_RECORD_MAX) {
+        status = ff_error_set(err, FF_ERR_LIMIT, "%s: more than %zu bytes to read", path,
+                              (size_t)DS_RECORD_MAX);
+        goto cleanup;
+    }
+    FF_CHECK_GOTO(status, ff_buf_reserve(text, (size_t)(size - from), err), cleanup);
+    while (text->len < (size_t)(size - from)) {
+        ssize_t got = pread(fd, text->data + text->len, (size_t)(size - from) - text->len,
+                            (off_t)(from + (int64_t)text->len));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            status = got < 0 ? ff_io_error_from_errno(err, errno, path, "read")
+                             : ff_error_set(err, FF_ERR_IO, "%s: shrank while read", path);
+            goto cleanup;
+        }
+        text->len += (size_t)got;
+    }
+    if (from > 0) {
+        /* Start at a line start: the partial line belongs to earlier history. */
+        const uint8_t *newline = memchr(text->data, '\n', text->len);
+        size_t skip = newline ? (size_t)(newline - text->data) + 1 : text->len;
+        memmove(text->data, text->data + skip, text->len - skip);
+        text->len -= skip;
+        from += (int64_t)skip;
+    }
+    *start = from;
     size_t keep = text->len;
     while (keep > 0 && text->data[keep - 1] != '\n')
         keep--;
-    if (keep == text->len)
-        return FF_OK;
-    text->len = keep;
-    return ff_io_truncate(ds->io, path, (int64_t)keep, err);
+    if (keep < text->len) {
+        text->len = keep;
+        status = ff_io_truncate(ds->io, path, from + (int64_t)keep, err);
+    }
+cleanup:
+    close(fd);
+    return status;
 }
 
 /* Appends the journal's history line unless a previous attempt already did. Other writers
- * append their own lines meanwhile, so the line is looked for anywhere rather than at the
- * offset recorded in the journal. */
+ * append their own lines meanwhile, so the line is looked for in the whole tail rather than
+ * at the offset recorded in the journal. */
 static ff_status forward_history(ff_dataset *ds, ds_journal *journal, ff_error *err) {
     char path[FF_PATH_CAP];
     FF_FORWARD_IF_ERROR(history_path(ds, path, err));
@@ -263,10 +312,13 @@ static ff_status forward_history(ff_dataset *ds, ds_journal *journal, ff_error *
     ff_buf_init(&line, 0);
     ff_buf_init(&existing, DS_RECORD_MAX);
     int fd = -1, lock_fd = -1;
+    int64_t start = 0;
     ff_status status;
     FF_CHECK_GOTO(status, ds_history_lock(ds, &lock_fd, err), cleanup);
     FF_CHECK_GOTO(status, ff_buf_printf(&line, err, "%s\n", journal->history_line), cleanup);
-    FF_CHECK_GOTO(status, history_load(ds, path, &existing, err), cleanup);
+    FF_CHECK_GOTO(status,
+                  history_load(ds, path, journal->history_offset, false, &existing, &start, err),
+                  cleanup);
     if (find_history_line(&existing, &line) >= 0)
         goto cleanup;
     FF_CHECK_GOTO(status, ff_io_open_append(ds->io, path, &fd, err), cleanup);
@@ -293,9 +345,12 @@ static ff_status backward_history(ff_dataset *ds, ds_journal *journal, ff_error 
     ff_buf_init(&existing, DS_RECORD_MAX);
     ff_buf_init(&rest, DS_RECORD_MAX);
     int lock_fd = -1;
+    int64_t start = 0;
     ff_status status;
     FF_CHECK_GOTO(status, ds_history_lock(ds, &lock_fd, err), cleanup);
-    FF_CHECK_GOTO(status, history_load(ds, path, &existing, err), cleanup);
+    FF_CHECK_GOTO(status,
+                  history_load(ds, path, journal->history_offset, false, &existing, &start, err),
+                  cleanup);
     if (!journal->history_line)
         goto cleanup;
     FF_CHECK_GOTO(status, ff_buf_printf(&line, err, "%s\n", journal->history_line), cleanup);
@@ -303,9 +358,15 @@ static ff_status backward_history(ff_dataset *ds, ds_journal *journal, ff_error 
     if (at < 0)
         goto cleanup;
     if ((size_t)at + line.len == existing.len) {
-        status = ff_io_truncate(ds->io, path, at, err);
+        status = ff_io_truncate(ds->io, path, start + at, err);
         goto cleanup;
     }
+    /* Rare: a later writer's line follows ours. */
+    ff_buf_reset(&existing);
+    FF_CHECK_GOTO(status, history_load(ds, path, 0, true, &existing, &start, err), cleanup);
+    at = find_history_line(&existing, &line);
+    if (at < 0)
+        goto cleanup;
     FF_CHECK_GOTO(status, ff_buf_append(&rest, existing.data, (size_t)at, err), cleanup);
     FF_CHECK_GOTO(status,
                   ff_buf_append(&rest, existing.data + at + line.len,

@@ -7,6 +7,7 @@
  * partitions, and that history lines of interleaved commits survive a rollback. */
 #include "ff_test.h"
 
+#include "dataset/dataset_internal.h"
 #include "ds_test_util.h"
 
 #include <sys/wait.h>
@@ -270,8 +271,64 @@ FF_TEST(whole_dataset_recover_finishes_a_dead_partition_transaction) {
     ds_test_remove(root);
 }
 
+/* The history steps of roll forward and roll back, on a history other writers share: a
+ * torn tail is cut before an append, an existing line is not appended twice, and a rollback
+ * takes out only its own line, also when later lines follow it. */
+FF_TEST(history_lines_of_interleaved_writers) {
+    char root[64];
+    ds_test_scratch(root);
+    ff_error err;
+    ff_status status;
+    ff_dataset *ds = open_scoped(root, FF_LOCK_DATASET, false, &err, &status);
+    EXPECT_OK(status, &err);
+    ds_journal journal;
+    ds_journal_init(&journal);
+    snprintf(journal.txid, sizeof journal.txid, "20250101T000000000000-0000000b");
+    char op[] = "test", line[] = "{\"op\":\"b\"}";
+    journal.op = op;
+    journal.history_line = line;
+    char pending[FF_PATH_CAP];
+    EXPECT_OK(ds_journal_path(ds, journal.txid, DS_JOURNAL_PENDING, pending, &err), &err);
+    /* Roll forward after a writer died half-way through its append. */
+    ds_test_put(root, "_fluxforge/history.jsonl", "{\"op\":\"a\"}\n{\"op\":\"tor");
+    journal.history_offset = 10;
+    ds_test_put(root, "_fluxforge/journal/20250101T000000000000-0000000b", "x");
+    EXPECT_OK(ds_apply_forward(ds, &journal, &err), &err);
+    char *history = ds_test_get(root, "_fluxforge/history.jsonl");
+    EXPECT_EQ_STR(history, "{\"op\":\"a\"}\n{\"op\":\"b\"}\n");
+    free(history);
+    /* A repeated roll forward (recovery after a crash past the append) appends nothing. */
+    ds_test_put(root, "_fluxforge/history.jsonl",
+                "{\"op\":\"a\"}\n{\"op\":\"b\"}\n{\"op\":\"c\"}\n");
+    char done[FF_PATH_CAP];
+    EXPECT_OK(ds_journal_path(ds, journal.txid, DS_JOURNAL_DONE, done, &err), &err);
+    EXPECT_OK(ff_io_rename_replace(NULL, done, pending, &err), &err);
+    EXPECT_OK(ds_apply_forward(ds, &journal, &err), &err);
+    history = ds_test_get(root, "_fluxforge/history.jsonl");
+    EXPECT_EQ_STR(history, "{\"op\":\"a\"}\n{\"op\":\"b\"}\n{\"op\":\"c\"}\n");
+    free(history);
+    /* Rolling back takes out b's line only, though c's follows it... */
+    (void)unlink(done);
+    EXPECT_OK(ds_apply_backward(ds, &journal, &err), &err);
+    history = ds_test_get(root, "_fluxforge/history.jsonl");
+    EXPECT_EQ_STR(history, "{\"op\":\"a\"}\n{\"op\":\"c\"}\n");
+    free(history);
+    /* ...and cuts it when it is the last line. */
+    ds_test_put(root, "_fluxforge/history.jsonl", "{\"op\":\"a\"}\n{\"op\":\"b\"}\n");
+    EXPECT_OK(ds_apply_backward(ds, &journal, &err), &err);
+    history = ds_test_get(root, "_fluxforge/history.jsonl");
+    EXPECT_EQ_STR(history, "{\"op\":\"a\"}\n");
+    free(history);
+    journal.op = NULL;
+    journal.history_line = NULL;
+    ds_journal_free(&journal);
+    ff_dataset_close(ds);
+    ds_test_remove(root);
+}
+
 FF_TEST_MAIN(FF_CASE(partition_writers_share_the_dataset_and_exclude_per_partition),
              FF_CASE(transaction_locks_the_partitions_it_changes),
              FF_CASE(recovery_leaves_a_live_transaction_alone),
              FF_CASE(dead_transaction_is_left_to_the_holders_of_its_partitions),
-             FF_CASE(whole_dataset_recover_finishes_a_dead_partition_transaction))
+             FF_CASE(whole_dataset_recover_finishes_a_dead_partition_transaction),
+             FF_CASE(history_lines_of_interleaved_writers))
