@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The union schema is read from every footer on a pool of threads (src/ops/ops_footers.c):
-# the result and the error must not depend on the number of threads. On a dataset with
-# drifted schemas (a column only later files have, an INT32 column that later files store as
-# INT64) the row-level commands give the same output for --threads 1, 2, 4 and 8; with broken
-# files among many, every thread count names the same file, the first in path order.
+# Footers are read on a pool of threads (src/ops/ops_footers.c): the union schema of the
+# row-level commands and the per-file facts of `inspect` and `schema`. The result and the
+# error must not depend on the number of threads. On a dataset with drifted schemas (a column
+# only later files have, an INT32 column that later files store as INT64) update, dedup,
+# inspect and schema give the same output for --threads 1, 2, 4 and 8; with broken files
+# among many, every thread count names the same file, the first in path order.
 # Skipped (exit 0 with a note) when node or the pinned packages are not installed.
 set -euo pipefail
 interop="$FF_SOURCE_DIR/tests/interop"
@@ -41,9 +42,12 @@ for threads in 1 2 4 8; do
         --threads "$threads") || fail "update with --threads $threads failed: $out"
     dedup=$(ff dedup "$ds" --key side --dry-run --json --threads "$threads") ||
         fail "dedup with --threads $threads failed: $dedup"
+    dedup="$dedup $(ff inspect "$ds" --json --threads "$threads" | cksum)"
+    dedup="$dedup $(ff schema "$ds" --threads "$threads" | cksum)"
     if [ -z "$reference" ]; then
         reference="$out $dedup"
         echo "$out" | grep -q '"rows_updated":[1-9]' || fail "update found no rows: $out"
+        ff schema "$ds" | grep -q "has a different schema" || fail "schema shows no drift"
     fi
     [ "$out $dedup" = "$reference" ] ||
         fail "--threads $threads: '$out $dedup' differs from --threads 1: '$reference'"
@@ -67,5 +71,14 @@ for threads in 1 2 4 8 8 4; do
     fi
     [ "$msg" = "$first_message" ] ||
         fail "--threads $threads: error '$msg' differs from '$first_message'"
+    for command in inspect schema; do
+        set +e
+        msg=$(ff "$command" "$ds" --threads "$threads" 2>&1 >/dev/null)
+        status=$?
+        set -e
+        [ "$status" = 2 ] || fail "$command --threads $threads: exit $status with broken files"
+        echo "$msg" | grep -q "product_id=BTC-USD/date=2025-11-26/part-zz-broken.parquet" ||
+            fail "$command --threads $threads: error does not name the first broken file: $msg"
+    done
 done
 echo "ok: $num_files files, error: $first_message"
