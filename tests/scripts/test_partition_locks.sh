@@ -2,7 +2,8 @@
 # Partition-level locks (DESIGN.md §5 step 1, §8; docs/commit-protocol.md "Locks"). Real
 # processes on one dataset, slowed down with FLUXFORGE_FAULT=delay:US so that they overlap:
 #  - two writers on disjoint partitions run at the same time, both succeed, and the result
-#    equals running them one after the other;
+#    equals running them one after the other; one upsert spread over three concurrent jobs
+#    with --partitions equals the upsert run once;
 #  - a second writer on the same partition is refused naming the first one's pid, or waits
 #    with --wait and then applies on top;
 #  - a whole-dataset writer is refused while a partition writer runs, and the reverse;
@@ -77,6 +78,26 @@ ff verify "$scratch/d1" >/dev/null || fail "disjoint: verify failed"
 [ "$(wc -l <"$scratch/d1/_fluxforge/history.jsonl")" = 2 ] || fail "disjoint: history lines"
 [ -z "$(ls "$scratch/d1/_fluxforge/locks" | grep '^txn-' || true)" ] ||
     fail "disjoint: transaction locks left behind"
+
+# ---- One upsert spread over concurrent jobs, one per product (DESIGN.md §8) ----
+# Each job gets the whole input and upserts only its partitions' rows; together they equal
+# the upsert run once. SOL-USD is a partition the input creates.
+cp -a "$scratch/base" "$scratch/u-serial"
+ff upsert "$scratch/u-serial" --from "$scratch/input.parquet" --key trade_id >/dev/null
+cp -a "$scratch/base" "$scratch/u1"
+job_pids=()
+for product in BTC-USD ETH-USD SOL-USD; do
+    FLUXFORGE_FAULT=$slow "$FF_CLI" upsert "$scratch/u1" --from "$scratch/input.parquet" \
+        --key trade_id --partitions "product_id=$product" >"$scratch/u-$product.out" 2>&1 &
+    job_pids+=($!)
+    pids+=($!)
+done
+for idx in 0 1 2; do
+    wait "${job_pids[$idx]}" || fail "spread upsert: job $idx failed: $(cat "$scratch"/u-*.out)"
+done
+[ "$(ff fingerprint "$scratch/u1")" = "$(ff fingerprint "$scratch/u-serial")" ] ||
+    fail "spread upsert: result differs from one upsert"
+[ "$(wc -l <"$scratch/u1/_fluxforge/history.jsonl")" = 3 ] || fail "spread upsert: history"
 
 # ---- Same partition: refused naming the pid, or waits ----
 cp -a "$scratch/base" "$scratch/s1"
