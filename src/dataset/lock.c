@@ -6,7 +6,9 @@
  * their process dies, however it dies, and no lock is ever stale. Linux maps flock on NFS to
  * POSIX byte-range locks, which the server arbitrates, so processes on different machines
  * sharing the file system exclude each other too; every lock file is opened read-write so
- * that both the shared and the exclusive form are allowed there.
+ * that both the shared and the exclusive form are allowed there. POSIX locks belong to the
+ * process, and closing any descriptor of a file drops them, so no lock file this handle
+ * holds is ever opened a second time (messages read only files held by others).
  *
  *  - _fluxforge/lock: exclusive for a whole-dataset writer, shared for a writer limited to
  *    some partitions. An exclusive holder writes its pid there (and empties the file when it
