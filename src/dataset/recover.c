@@ -123,7 +123,16 @@ static ff_status recover_journal(ff_dataset *ds, const char *name, ff_recover_re
     ff_status status = FF_OK;
     bool is_tmp = has_suffix(name, ".tmp");
     if (!is_tmp) {
-        FF_CHECK_GOTO(status, ds_journal_load(path, &journal, err), cleanup);
+        status = ds_journal_load(path, &journal, err);
+        if (status == FF_ERR_NOT_FOUND && !ff_io_exists(path)) {
+            /* A live writer renamed it (to .done or .undo) since the listing, or another
+             * recoverer finished it: nothing for us under this name. */
+            ff_error_clear(err);
+            status = FF_OK;
+            goto cleanup;
+        }
+        if (status != FF_OK)
+            goto cleanup;
         FF_CHECK_GOTO(status, journal_dirs(&journal, &dirs, err), cleanup);
     }
     temp_fds = ff_calloc(dirs.num + 1, sizeof *temp_fds, "partition locks", err);
