@@ -218,8 +218,9 @@ ff_status ff_dataset_discover(ff_dataset *ds, ff_discovery **out, ff_error *err)
  * directories whose partition values equal every pair ("K=V", V decoded, or
  * "__HIVE_DEFAULT_PARTITION__" for NULL; borrowed for the call), recovers, and discovers
  * again until no new matching directory appears, so the caller plans against partitions it
- * holds. With no pairs every directory matches. Caller owns *out; free with
- * ff_discovery_free().
+ * holds. The result lists only the files of those directories (other partitions change under
+ * their own writers meanwhile); partition columns and problems are those of the whole walk.
+ * With no pairs every directory matches. Caller owns *out; free with ff_discovery_free().
  * @return FF_OK; the errors of ff_dataset_discover and ff_dataset_lock_partitions. */
 ff_status ff_dataset_discover_partitions(ff_dataset *ds, const char *const *pairs, size_t num_pairs,
                                          ff_discovery **out, ff_error *err);

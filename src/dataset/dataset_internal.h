@@ -168,6 +168,9 @@ ff_status ds_backup_finish_drop(ff_dataset *ds, const char *txid, ff_error *err)
 ff_status ds_backup_verify(ff_dataset *ds, const char *txid, char *problem, size_t problem_cap,
                            ff_error *err);
 
+/* Keeps only the files of discovery whose keep flag is set (one per file), in order. */
+void ds_discovery_retain(ff_discovery *discovery, const bool *keep);
+
 /* ---- Locks (lock.c) ---- */
 
 /* Takes _fluxforge/lock, exclusive or shared, blocking when wait is set. */

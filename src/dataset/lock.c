@@ -488,6 +488,7 @@ ff_status ff_dataset_discover_partitions(ff_dataset *ds, const char *const *pair
                                          ff_discovery **out, ff_error *err) {
     *out = NULL;
     const char **dirs = NULL;
+    bool *keep = NULL;
     ff_discovery *discovery = NULL;
     ff_status status = FF_OK;
     /* Each round locks what the last discovery matched; a round that finds nothing new to
@@ -495,8 +496,10 @@ ff_status ff_dataset_discover_partitions(ff_dataset *ds, const char *const *pair
     for (int round = 0; round < 16; round++) {
         FF_CHECK_GOTO(status, ff_dataset_discover(ds, &discovery, err), cleanup);
         free(dirs);
+        free(keep);
         dirs = ff_calloc(discovery->num_files + 1, sizeof *dirs, "partition directories", err);
-        if (!dirs) {
+        keep = ff_calloc(discovery->num_files + 1, sizeof *keep, "partition directories", err);
+        if (!dirs || !keep) {
             status = FF_ERR_NO_MEMORY;
             goto cleanup;
         }
@@ -506,12 +509,15 @@ ff_status ff_dataset_discover_partitions(ff_dataset *ds, const char *const *pair
             const ff_dataset_file *file = &discovery->files[file_idx];
             if (!file_matches(discovery, file, pairs, num_pairs))
                 continue;
+            keep[file_idx] = true;
             if (num_dirs > 0 && !strcmp(dirs[num_dirs - 1], file->partition_dir))
                 continue; /* files come sorted by path, so a directory's files are adjacent */
             dirs[num_dirs++] = file->partition_dir;
             has_new = has_new || !ds_holds_partition(ds, file->partition_dir);
         }
         if (round > 0 && !has_new) {
+            /* Other partitions change under their own writers: leave them out. */
+            ds_discovery_retain(discovery, keep);
             *out = discovery;
             discovery = NULL;
             goto cleanup;
@@ -525,6 +531,7 @@ ff_status ff_dataset_discover_partitions(ff_dataset *ds, const char *const *pair
                      "%s: the selected partitions kept changing while they were locked", ds->root);
 cleanup:
     free(dirs);
+    free(keep);
     ff_discovery_free(discovery);
     return status;
 }
