@@ -191,4 +191,33 @@ ff delete "$scratch/c-serial" --where "side = 'buy'" --partition product_id=BTC-
 [ "$(ff fingerprint "$scratch/c1")" = "$(ff fingerprint "$scratch/c-serial")" ] ||
     fail "crash: result differs from the serial one"
 ff verify "$scratch/c1" >/dev/null || fail "crash: verify failed"
+
+# ---- Crash a partition-limited delete at every step; the next partition writer recovers ----
+# Odd steps are recovered by a writer of the same partitions, even ones by a writer of the
+# other product, which must take the crashed transaction's free partitions to do it.
+before=$(ff fingerprint "$scratch/base")
+after=$(ff fingerprint "$scratch/probe")
+for ((n = 1; n <= steps; n++)); do
+    rm -rf "$scratch/k"
+    cp -a "$scratch/base" "$scratch/k"
+    set +e
+    FLUXFORGE_FAULT="crash:$n" ff delete "$scratch/k" "${btc[@]}" >/dev/null 2>&1
+    status=$?
+    set -e
+    [ "$status" = 86 ] || fail "crash:$n exited $status"
+    if ((n % 2)); then
+        ff delete "$scratch/k" --where "false" --partition product_id=BTC-USD >/dev/null ||
+            fail "crash:$n: the next BTC-USD writer failed"
+    else
+        ff delete "$scratch/k" --where "false" --partition product_id=ETH-USD >/dev/null ||
+            fail "crash:$n: the next ETH-USD writer failed"
+    fi
+    got=$(ff fingerprint "$scratch/k")
+    [ "$got" = "$before" ] || [ "$got" = "$after" ] ||
+        fail "crash:$n: fingerprint $got is neither before ($before) nor after ($after)"
+    [ -z "$(ls -A "$scratch/k/_fluxforge/journal")" ] || fail "crash:$n: journal left"
+    [ -z "$(ls -A "$scratch/k/_fluxforge/stage")" ] || fail "crash:$n: stage left"
+    ff verify "$scratch/k" >/dev/null || fail "crash:$n: verify failed"
+done
+echo "crash points of a partition-limited delete: $steps, each recovered by the next writer"
 echo "ok"
