@@ -80,12 +80,11 @@ static ff_status open_lock_file(const char *path, int *fd_out, ff_error *err) {
     return FF_OK;
 }
 
-/* Replaces the content of a lock file we hold with text (for messages only). */
+/* Replaces the content of a lock file we hold with text. It serves messages only, so a
+ * failed write costs nothing but a vaguer "in use by another process". */
 static void write_holder(int fd, const char *text) {
-    if (ftruncate(fd, 0) == 0) {
-        size_t len = strlen(text);
-        (void)!pwrite(fd, text, len, 0);
-    }
+    if (ftruncate(fd, 0) == 0)
+        (void)!pwrite(fd, text, strlen(text), 0);
 }
 
 /* Reads "pid [detail]" from a lock file; returns the pid when that process is alive, else 0.
@@ -178,12 +177,15 @@ ff_status ds_lock_dataset(ff_dataset *ds, bool exclusive, bool wait, ff_error *e
     return ff_io_write(ds->io, fd, lock_path, pid_text, (size_t)pid_len, err);
 }
 
+/* Empties a lock file we are about to let go of, so that nobody names us once we are gone.
+ * A failure only leaves a pid that read_holder then finds dead. */
+static void clear_holder(int fd) {
+    (void)!ftruncate(fd, 0);
+}
+
 void ds_unlock_all(ff_dataset *ds) {
     for (size_t lock_idx = 0; lock_idx < ds->num_held; lock_idx++) {
-        /* Empty the file first so that nobody names us once we are gone. */
-        if (ftruncate(ds->held[lock_idx].fd, 0) != 0) {
-            /* Only the message of a later conflict could suffer. */
-        }
+        clear_holder(ds->held[lock_idx].fd);
         close(ds->held[lock_idx].fd);
         free(ds->held[lock_idx].dir);
     }
@@ -191,9 +193,8 @@ void ds_unlock_all(ff_dataset *ds) {
     ds->held = NULL;
     ds->num_held = ds->held_cap = 0;
     if (ds->lock_fd >= 0) {
-        if (ds->is_lock_exclusive && ftruncate(ds->lock_fd, 0) != 0) {
-            /* As above. */
-        }
+        if (ds->is_lock_exclusive)
+            clear_holder(ds->lock_fd);
         close(ds->lock_fd);
         ds->lock_fd = -1;
     }
