@@ -23,6 +23,11 @@
  * file. What it cannot interpret (stray files, directories that are not `name=value`,
  * inconsistent partition columns) it reports rather than guesses.
  *
+ * Locks. A writer locks the whole dataset, or (FF_LOCK_PARTITIONS) shares it with other such
+ * writers and locks only the partition directories it changes, so that writers of disjoint
+ * partitions — in several processes or on several machines sharing the file system — run at
+ * once; recovery never touches a transaction whose writer is alive.
+ *
  * Transactions. Every change is an ff_txn (DESIGN.md §5): begin, stage new files (the caller
  * writes them at the staged path), declare removals, commit. Commit validates, checks that
  * the files to remove are unchanged, writes a write-ahead journal, backs up what it removes,
@@ -247,8 +252,11 @@ const char *ff_txn_id(const ff_txn *txn);
  * creates and writes the file at *stage_path (owned by txn); commit fsyncs it and renames it
  * to partition_dir/part-<txid>-<n>.parquet. *final_rel_path (owned by txn; may be NULL) is the
  * name it will have.
+ * A FF_LOCK_PARTITIONS writer locks partition_dir here if it does not hold it yet (without
+ * waiting, or for a bounded time with wait_for_lock: see ff_dataset_lock_partitions).
  * @return FF_OK; FF_ERR_INVALID_ARGUMENT for a directory that is absolute, contains "." or
- *         ".." segments, or a segment that is not name=value or starts with '_' or '.'. */
+ *         ".." segments, or a segment that is not name=value or starts with '_' or '.';
+ *         FF_ERR_CONFLICT "partition D in use by pid N". */
 ff_status ff_txn_add_file(ff_txn *txn, const char *partition_dir, const char **stage_path,
                           const char **final_rel_path, ff_error *err);
 
@@ -258,9 +266,10 @@ ff_status ff_txn_write_file(ff_txn *txn, const char *partition_dir, const void *
 
 /* Declares that rel_path (a .parquet file relative to the root, borrowed for the call) is
  * removed by this transaction. expected is the identity the caller planned against (from
- * ff_dataset_discover); NULL takes the file's identity now.
+ * ff_dataset_discover); NULL takes the file's identity now. The file's directory is locked
+ * as in ff_txn_add_file.
  * @return FF_OK; FF_ERR_NOT_FOUND; FF_ERR_INVALID_ARGUMENT for an unsafe path or a file
- *         declared twice. */
+ *         declared twice; FF_ERR_CONFLICT when another writer holds its partition. */
 ff_status ff_txn_remove_file(ff_txn *txn, const char *rel_path, const ff_file_identity *expected,
                              ff_error *err);
 
