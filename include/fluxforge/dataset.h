@@ -5,7 +5,7 @@
  *     DATASET/product_id=BTC-USD/date=2025-11-26/part-<txid>-00000.parquet
  *     DATASET/_fluxforge/{lock, journal/, stage/, backups/, history.jsonl}
  *
- * This header covers four things.
+ * This header covers five things.
  *
  * Partition paths. A directory segment is `name=value`, both percent-encoded: bytes outside
  * [A-Za-z0-9._~-] become %XX (upper-case hex), so `BTC-USD`, `2025-11-26` and `13` stay
