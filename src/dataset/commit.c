@@ -263,6 +263,10 @@ static ff_status history_load(ff_dataset *ds, const char *path, int64_t hint, bo
     int64_t from = whole || hint <= HISTORY_SLACK ? 0 : hint - HISTORY_SLACK;
     if (from > size)
         from = size > HISTORY_SLACK ? size - HISTORY_SLACK : 0;
+    /* One byte earlier, so that a line starting right at `from` is kept by the alignment
+     * below (which skips through the first newline). */
+    if (from > 0)
+        from--;
     if (size - from > (int64_t)DS_RECORD_MAX) {
         status = ff_error_set(err, FF_ERR_LIMIT, "%s: more than %zu bytes to read", path,
                               (size_t)DS_RECORD_MAX);
