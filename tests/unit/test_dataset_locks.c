@@ -310,6 +310,35 @@ FF_TEST(history_lines_of_interleaved_writers) {
     history = ds_test_get(root, "_fluxforge/history.jsonl");
     EXPECT_EQ_STR(history, "{\"op\":\"a\"}\n{\"op\":\"b\"}\n{\"op\":\"c\"}\n");
     free(history);
+    /* In a long history the line is looked for from 1 MiB before the recorded offset: it is
+     * found when it starts exactly there, and when lines before it were taken out since. */
+    {
+        size_t filler_len = (size_t)3 << 20;
+        char *big = malloc(filler_len + 64);
+        EXPECT_TRUE(big != NULL);
+        for (size_t pos = 0; big && pos < filler_len; pos += 16)
+            memcpy(big + pos, "{\"op\":\"filler\"}\n", 16);
+        if (big) {
+            size_t line_at = (size_t)3 << 19; /* b's line replaces a filler line mid-file */
+            memcpy(big + line_at, "{\"op\":\"b\"}\nxxxx\n", 16);
+            big[filler_len] = '\0';
+            ds_test_put(root, "_fluxforge/history.jsonl", big);
+            int64_t hints[] = {(int64_t)line_at + ((int64_t)1 << 20), (int64_t)line_at + 4096};
+            for (size_t hint_idx = 0; hint_idx < 2; hint_idx++) {
+                journal.history_offset = hints[hint_idx];
+                EXPECT_OK(ff_io_rename_replace(NULL, done, pending, &err), &err);
+                EXPECT_OK(ds_apply_forward(ds, &journal, &err), &err);
+                char history_path[FF_PATH_CAP];
+                DS_TEST_FORMAT(history_path, "%s/_fluxforge/history.jsonl", root);
+                struct stat st;
+                EXPECT_TRUE(stat(history_path, &st) == 0 && (size_t)st.st_size == filler_len);
+            }
+            free(big);
+        }
+        journal.history_offset = 10;
+        ds_test_put(root, "_fluxforge/history.jsonl",
+                    "{\"op\":\"a\"}\n{\"op\":\"b\"}\n{\"op\":\"c\"}\n");
+    }
     /* Rolling back takes out b's line only, though c's follows it... */
     (void)unlink(done);
     EXPECT_OK(ds_apply_backward(ds, &journal, &err), &err);
