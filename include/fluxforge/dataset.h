@@ -118,6 +118,12 @@ typedef struct ff_dataset_options {
     ff_dataset_mode mode;
     /* Writers only; FF_LOCK_DATASET unless set. */
     ff_lock_scope lock_scope;
+    /* With FF_LOCK_PARTITIONS: the partitions the writer works on, as "K=V" pairs (decoded
+     * values, "__HIVE_DEFAULT_PARTITION__" for NULL) that must all match; none selects every
+     * partition. ff_dataset_discover locks the matching directories and lists only their
+     * files (see ff_dataset_discover_partitions). Borrowed until ff_dataset_close. */
+    const char *const *partitions;
+    size_t num_partitions;
     /* Block until the lock is free instead of failing with "dataset in use by pid N". */
     bool wait_for_lock;
     /* Create DATASET if it does not exist (writers only). */
@@ -215,7 +221,9 @@ typedef struct ff_discovery {
     const char *const *problems;
 } ff_discovery;
 
-/* Walks the dataset. Works in either mode. Caller owns *out; free with ff_discovery_free().
+/* Walks the dataset. Works in either mode; for a FF_LOCK_PARTITIONS writer it is
+ * ff_dataset_discover_partitions with the options' selection. Caller owns *out; free with
+ * ff_discovery_free().
  * @return FF_OK (problems are reported in the result, not as errors); FF_ERR_IO. */
 ff_status ff_dataset_discover(ff_dataset *ds, ff_discovery **out, ff_error *err);
 

@@ -84,6 +84,20 @@ typedef struct ff_ops_options {
 
 void ff_ops_options_init(ff_ops_options *options);
 
+/* ---- footers of many files ------------------------------------------------------------ */
+
+/* Called by ff_read_footers for each file in index order; reader is borrowed for the call.
+ * A non-OK status ends the walk and is returned. */
+typedef ff_status (*ff_footer_fn)(void *user, size_t file_idx, ff_reader *reader, ff_error *err);
+
+/* Opens paths[0..num_paths) (borrowed for the call) on up to `threads` threads (0: one per
+ * core, at most 8), a window of files at a time, and calls fn for each in index order. What
+ * fn sees, and the error returned — the first file in index order that fails to open, or the
+ * first failure of fn — are the same for any number of threads.
+ * @return FF_OK; the first error in index order. */
+ff_status ff_read_footers(const char *const *paths, size_t num_paths, int32_t threads,
+                          ff_footer_fn fn, void *user, ff_error *err);
+
 /* ---- delete --------------------------------------------------------------------------- */
 
 typedef struct ff_delete_options {
@@ -171,20 +185,6 @@ void ff_dedup_options_init(ff_dedup_options *options);
  * file name and row position. */
 ff_status ff_dataset_dedup(const char *root, const ff_dedup_options *options, ff_ops_stats *stats,
                            ff_error *err);
-
-/* ---- footers of many files ------------------------------------------------------------ */
-
-/* Called by ff_read_footers for each file in index order; reader is borrowed for the call.
- * A non-OK status ends the walk and is returned. */
-typedef ff_status (*ff_footer_fn)(void *user, size_t file_idx, ff_reader *reader, ff_error *err);
-
-/* Opens paths[0..num_paths) (borrowed for the call) on up to `threads` threads (0: one per
- * core, at most 8), a window of files at a time, and calls fn for each in index order. What
- * fn sees, and the error returned — the first file in index order that fails to open, or the
- * first failure of fn — are the same for any number of threads.
- * @return FF_OK; the first error in index order. */
-ff_status ff_read_footers(const char *const *paths, size_t num_paths, int32_t threads,
-                          ff_footer_fn fn, void *user, ff_error *err);
 
 /* ---- statistics as JSON --------------------------------------------------------------- */
 

@@ -245,6 +245,8 @@ ff_status ff_dataset_open(const char *root, const ff_dataset_options *opts, ff_d
         }
         bool is_partitioned = opts->lock_scope == FF_LOCK_PARTITIONS;
         ds->lock_scope = is_partitioned ? FF_LOCK_PARTITIONS : FF_LOCK_DATASET;
+        ds->selection = opts->partitions;
+        ds->num_selection = opts->partitions ? opts->num_partitions : 0;
         ds->wait_for_lock = opts->wait_for_lock;
         ds->skip_recover = opts->skip_recover;
         FF_CHECK_GOTO(status, ds_lock_dataset(ds, !is_partitioned, opts->wait_for_lock, err),

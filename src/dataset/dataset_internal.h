@@ -42,6 +42,8 @@ struct ff_dataset {
     char *root;
     ff_dataset_mode mode;
     ff_lock_scope lock_scope;
+    const char *const *selection; /* borrowed "K=V" pairs of a partition writer */
+    size_t num_selection;
     int lock_fd;
     bool is_lock_exclusive;
     bool wait_for_lock;
@@ -168,6 +170,8 @@ ff_status ds_backup_finish_drop(ff_dataset *ds, const char *txid, ff_error *err)
 ff_status ds_backup_verify(ff_dataset *ds, const char *txid, char *problem, size_t problem_cap,
                            ff_error *err);
 
+/* The walk of ff_dataset_discover, whatever the writer's lock scope. */
+ff_status ds_discover_all(ff_dataset *ds, ff_discovery **out, ff_error *err);
 /* Keeps only the files of discovery whose keep flag is set (one per file), in order. */
 void ds_discovery_retain(ff_discovery *discovery, const bool *keep);
 

@@ -207,6 +207,12 @@ void ds_discovery_retain(ff_discovery *discovery, const bool *keep) {
 }
 
 ff_status ff_dataset_discover(ff_dataset *ds, ff_discovery **out, ff_error *err) {
+    if (ds->mode == FF_DATASET_WRITE && ds->lock_scope == FF_LOCK_PARTITIONS)
+        return ff_dataset_discover_partitions(ds, ds->selection, ds->num_selection, out, err);
+    return ds_discover_all(ds, out, err);
+}
+
+ff_status ds_discover_all(ff_dataset *ds, ff_discovery **out, ff_error *err) {
     *out = NULL;
     discovery_impl *impl = ff_calloc(1, sizeof *impl, "discovery", err);
     if (!impl)

@@ -495,7 +495,7 @@ ff_status ff_dataset_discover_partitions(ff_dataset *ds, const char *const *pair
     /* Each round locks what the last discovery matched; a round that finds nothing new to
      * lock returns a discovery made entirely under the locks. */
     for (int round = 0; round < 16; round++) {
-        FF_CHECK_GOTO(status, ff_dataset_discover(ds, &discovery, err), cleanup);
+        FF_CHECK_GOTO(status, ds_discover_all(ds, &discovery, err), cleanup);
         free(dirs);
         free(keep);
         dirs = ff_calloc(discovery->num_files + 1, sizeof *dirs, "partition directories", err);

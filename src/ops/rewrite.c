@@ -208,6 +208,10 @@ ff_status ops_engine_open(const ops_engine_config *config, ops_engine **out, ff_
     dopts.backup_dir = engine->sh->opts->backup_dir;
     dopts.io = engine->sh->opts->io;
     dopts.create_if_missing = config->create_if_missing && !engine->sh->opts->dry_run;
+    /* Limited to some partitions: discovery locks only those and lists only their files. */
+    dopts.lock_scope = engine->sh->opts->num_partitions > 0 ? FF_LOCK_PARTITIONS : FF_LOCK_DATASET;
+    dopts.partitions = engine->sh->opts->partitions;
+    dopts.num_partitions = (size_t)engine->sh->opts->num_partitions;
     if (engine->sh->opts->dry_run && config->create_if_missing && !ff_io_exists(config->root)) {
         /* A dry run into a dataset that does not exist yet: plan against nothing. */
         static const ff_discovery empty = {0};
@@ -221,19 +225,9 @@ ff_status ops_engine_open(const ops_engine_config *config, ops_engine **out, ff_
         *out = engine;
         return FF_OK;
     }
-    /* Limited to some partitions: lock only those, and plan what was found under the locks. */
-    bool is_limited = engine->sh->opts->num_partitions > 0;
-    dopts.lock_scope = is_limited ? FF_LOCK_PARTITIONS : FF_LOCK_DATASET;
     FF_CHECK_GOTO(status, ff_dataset_open(config->root, &dopts, &engine->sh->ds, err), cleanup);
-    if (is_limited && !engine->sh->opts->dry_run)
-        FF_CHECK_GOTO(status,
-                      ff_dataset_discover_partitions(engine->sh->ds, engine->sh->opts->partitions,
-                                                     (size_t)engine->sh->opts->num_partitions,
-                                                     &engine->sh->discovery, err),
-                      cleanup);
-    else
-        FF_CHECK_GOTO(status, ff_dataset_discover(engine->sh->ds, &engine->sh->discovery, err),
-                      cleanup);
+    FF_CHECK_GOTO(status, ff_dataset_discover(engine->sh->ds, &engine->sh->discovery, err),
+                  cleanup);
     engine->sh->partition_fields = ff_calloc(engine->sh->discovery->num_partition_columns + 1,
                                              sizeof(int32_t), "partition fields", err);
     if (!engine->sh->partition_fields) {
