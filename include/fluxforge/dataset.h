@@ -5,7 +5,7 @@
  *     DATASET/product_id=BTC-USD/date=2025-11-26/part-<txid>-00000.parquet
  *     DATASET/_fluxforge/{lock, journal/, stage/, backups/, history.jsonl}
  *
- * This header covers four things.
+ * This header covers five things.
  *
  * Partition paths. A directory segment is `name=value`, both percent-encoded: bytes outside
  * [A-Za-z0-9._~-] become %XX (upper-case hex), so `BTC-USD`, `2025-11-26` and `13` stay
@@ -22,6 +22,11 @@
  * and identity (size, mtime, inode) — the identity a commit later checks before replacing the
  * file. What it cannot interpret (stray files, directories that are not `name=value`,
  * inconsistent partition columns) it reports rather than guesses.
+ *
+ * Locks. A writer locks the whole dataset, or (FF_LOCK_PARTITIONS) shares it with other such
+ * writers and locks only the partition directories it changes, so that writers of disjoint
+ * partitions — in several processes or on several machines sharing the file system — run at
+ * once; recovery never touches a transaction whose writer is alive.
  *
  * Transactions. Every change is an ff_txn (DESIGN.md §5): begin, stage new files (the caller
  * writes them at the staged path), declare removals, commit. Commit validates, checks that
@@ -99,8 +104,26 @@ typedef enum ff_dataset_mode {
     FF_DATASET_WRITE = 1, /* takes the dataset lock; transactions, recover, backups */
 } ff_dataset_mode;
 
+/* What a writer locks (DESIGN.md §5 step 1, §8; docs/commit-protocol.md). */
+typedef enum ff_lock_scope {
+    /* The whole dataset, exclusively: no other writer runs meanwhile. */
+    FF_LOCK_DATASET = 0,
+    /* The dataset lock shared with other such writers, plus an exclusive lock on each
+     * partition directory the writer changes: ff_dataset_lock_partitions before planning,
+     * and transactions lock the directories they add to or remove from on first use. */
+    FF_LOCK_PARTITIONS = 1,
+} ff_lock_scope;
+
 typedef struct ff_dataset_options {
     ff_dataset_mode mode;
+    /* Writers only; FF_LOCK_DATASET unless set. */
+    ff_lock_scope lock_scope;
+    /* With FF_LOCK_PARTITIONS: the partitions the writer works on, as "K=V" pairs (decoded
+     * values, "__HIVE_DEFAULT_PARTITION__" for NULL) that must all match; none selects every
+     * partition. ff_dataset_discover locks the matching directories and lists only their
+     * files (see ff_dataset_discover_partitions). Borrowed until ff_dataset_close. */
+    const char *const *partitions;
+    size_t num_partitions;
     /* Block until the lock is free instead of failing with "dataset in use by pid N". */
     bool wait_for_lock;
     /* Create DATASET if it does not exist (writers only). */
@@ -121,13 +144,26 @@ typedef struct ff_dataset_options {
 void ff_dataset_options_init(ff_dataset_options *opts);
 
 /* Opens the dataset at root (borrowed for the call). A writer creates _fluxforge/ if needed,
- * takes the lock (_fluxforge/lock, flock, holder's pid written in it) and recovers.
+ * takes the lock (_fluxforge/lock, flock, holder's pid written in it) and recovers; with
+ * FF_LOCK_PARTITIONS it takes the lock shared and recovers in ff_dataset_lock_partitions.
  * Caller owns *out; free with ff_dataset_close().
  * @return FF_OK; FF_ERR_NOT_FOUND if root does not exist; FF_ERR_CONFLICT "dataset in use by
  *         pid N" when another writer holds the lock and wait_for_lock is false; FF_ERR_IO /
  *         FF_ERR_NO_SPACE from the file system; any error of ff_dataset_recover. */
 ff_status ff_dataset_open(const char *root, const ff_dataset_options *opts, ff_dataset **out,
                           ff_error *err);
+
+/* Locks the partition directories dirs (encoded and relative, e.g. "product_id=BTC-USD/
+ * date=2025-11-26"; borrowed for the call) for a writer opened with FF_LOCK_PARTITIONS, then
+ * runs ff_dataset_recover (unless skip_recover) so that the partitions are planned from a
+ * clean state; a FF_LOCK_DATASET writer already holds everything and returns FF_OK. The
+ * first call may wait (wait_for_lock), taking the locks in a fixed order; later calls only
+ * try, and with wait_for_lock retry for a bounded time, so that two writers can never wait
+ * for each other. Locks are held until ff_dataset_close. num_dirs may be 0 (recover only).
+ * @return FF_OK; FF_ERR_CONFLICT "partition D in use by pid N"; FF_ERR_INVALID_ARGUMENT for
+ *         an unsafe directory or a reader; any error of ff_dataset_recover. */
+ff_status ff_dataset_lock_partitions(ff_dataset *ds, const char *const *dirs, size_t num_dirs,
+                                     ff_error *err);
 
 /* Releases the lock and frees the handle. Accepts NULL. */
 void ff_dataset_close(ff_dataset *ds);
@@ -185,9 +221,22 @@ typedef struct ff_discovery {
     const char *const *problems;
 } ff_discovery;
 
-/* Walks the dataset. Works in either mode. Caller owns *out; free with ff_discovery_free().
+/* Walks the dataset. Works in either mode; for a FF_LOCK_PARTITIONS writer it is
+ * ff_dataset_discover_partitions with the options' selection. Caller owns *out; free with
+ * ff_discovery_free().
  * @return FF_OK (problems are reported in the result, not as errors); FF_ERR_IO. */
 ff_status ff_dataset_discover(ff_dataset *ds, ff_discovery **out, ff_error *err);
+
+/* Discovery for a writer limited to some partitions: locks (ff_dataset_lock_partitions) the
+ * directories whose partition values equal every pair ("K=V", V decoded, or
+ * "__HIVE_DEFAULT_PARTITION__" for NULL; borrowed for the call), recovers, and discovers
+ * again until no new matching directory appears, so the caller plans against partitions it
+ * holds. The result lists only the files of those directories (other partitions change under
+ * their own writers meanwhile); partition columns and problems are those of the whole walk.
+ * With no pairs every directory matches. Caller owns *out; free with ff_discovery_free().
+ * @return FF_OK; the errors of ff_dataset_discover and ff_dataset_lock_partitions. */
+ff_status ff_dataset_discover_partitions(ff_dataset *ds, const char *const *pairs, size_t num_pairs,
+                                         ff_discovery **out, ff_error *err);
 
 /* Frees a discovery and every string and array it holds. Accepts NULL. */
 void ff_discovery_free(ff_discovery *discovery);
@@ -211,8 +260,11 @@ const char *ff_txn_id(const ff_txn *txn);
  * creates and writes the file at *stage_path (owned by txn); commit fsyncs it and renames it
  * to partition_dir/part-<txid>-<n>.parquet. *final_rel_path (owned by txn; may be NULL) is the
  * name it will have.
+ * A FF_LOCK_PARTITIONS writer locks partition_dir here if it does not hold it yet (without
+ * waiting, or for a bounded time with wait_for_lock: see ff_dataset_lock_partitions).
  * @return FF_OK; FF_ERR_INVALID_ARGUMENT for a directory that is absolute, contains "." or
- *         ".." segments, or a segment that is not name=value or starts with '_' or '.'. */
+ *         ".." segments, or a segment that is not name=value or starts with '_' or '.';
+ *         FF_ERR_CONFLICT "partition D in use by pid N". */
 ff_status ff_txn_add_file(ff_txn *txn, const char *partition_dir, const char **stage_path,
                           const char **final_rel_path, ff_error *err);
 
@@ -222,9 +274,10 @@ ff_status ff_txn_write_file(ff_txn *txn, const char *partition_dir, const void *
 
 /* Declares that rel_path (a .parquet file relative to the root, borrowed for the call) is
  * removed by this transaction. expected is the identity the caller planned against (from
- * ff_dataset_discover); NULL takes the file's identity now.
+ * ff_dataset_discover); NULL takes the file's identity now. The file's directory is locked
+ * as in ff_txn_add_file.
  * @return FF_OK; FF_ERR_NOT_FOUND; FF_ERR_INVALID_ARGUMENT for an unsafe path or a file
- *         declared twice. */
+ *         declared twice; FF_ERR_CONFLICT when another writer holds its partition. */
 ff_status ff_txn_remove_file(ff_txn *txn, const char *rel_path, const ff_file_identity *expected,
                              ff_error *err);
 

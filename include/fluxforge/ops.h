@@ -24,6 +24,7 @@
 #include <fluxforge/dataset.h>
 #include <fluxforge/error.h>
 #include <fluxforge/io.h>
+#include <fluxforge/reader.h>
 #include <fluxforge/writer.h>
 
 #include <stdbool.h>
@@ -94,6 +95,20 @@ typedef struct ff_ops_options {
 } ff_ops_options;
 
 void ff_ops_options_init(ff_ops_options *options);
+
+/* ---- footers of many files ------------------------------------------------------------ */
+
+/* Called by ff_read_footers for each file in index order; reader is borrowed for the call.
+ * A non-OK status ends the walk and is returned. */
+typedef ff_status (*ff_footer_fn)(void *user, size_t file_idx, ff_reader *reader, ff_error *err);
+
+/* Opens paths[0..num_paths) (borrowed for the call) on up to `threads` threads (0: one per
+ * core, at most 8), a window of files at a time, and calls fn for each in index order. What
+ * fn sees, and the error returned — the first file in index order that fails to open, or the
+ * first failure of fn — are the same for any number of threads.
+ * @return FF_OK; the first error in index order. */
+ff_status ff_read_footers(const char *const *paths, size_t num_paths, int32_t threads,
+                          ff_footer_fn fn, void *user, ff_error *err);
 
 /* ---- delete --------------------------------------------------------------------------- */
 

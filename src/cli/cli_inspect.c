@@ -1,11 +1,12 @@
-/* `fluxforge inspect PATH [--json]`: what a file or a dataset holds.
+/* `fluxforge inspect PATH [--json] [--threads N]`: what a file or a dataset holds.
  *
  * For a file: size, writer, rows, row groups, key/value metadata, and per column chunk its
  * type, codec, encodings, value and null counts, sizes and min/max statistics (rendered in
  * the canonical value form). For a dataset directory: the partitions (the name=value
  * directories files sit in), files, rows and bytes per partition, and the small-file report
  * that compaction works from: partitions holding 10 or more files and files under 20 MB.
- * Only footers are read. --json prints the same as one JSON object. */
+ * Only footers are read, a dataset's on --threads threads (ff_read_footers; the output does
+ * not depend on the count). --json prints the same as one JSON object. */
 #include "cli/cli.h"
 #include "cli/cli_common.h"
 
@@ -14,6 +15,7 @@
 #include "parquet/schema/schema.h"
 #include "parquet/thrift/metadata.h"
 
+#include <fluxforge/ops.h>
 #include <fluxforge/reader.h>
 
 #include <inttypes.h>
@@ -309,31 +311,45 @@ static void put_partition_values_json(ff_text_sink *out, const ff_discovery *dis
     put_str(out, "}");
 }
 
-static int inspect_dataset(const char *root, const ff_cli_files *files, bool json,
+/* The facts inspect keeps of each file's footer. */
+typedef struct file_facts {
+    int64_t *rows;
+    int64_t *bytes;
+} file_facts;
+
+static ff_status keep_facts(void *user, size_t file_idx, ff_reader *reader, ff_error *err) {
+    (void)err;
+    file_facts *facts = user;
+    facts->rows[file_idx] = ff_reader_num_rows(reader);
+    facts->bytes[file_idx] = ff_reader_file_size(reader);
+    return FF_OK;
+}
+
+static int inspect_dataset(const char *root, const ff_cli_files *files, bool json, int32_t threads,
                            ff_text_sink *out) {
     int exit_code = FF_EXIT_OK;
     partition_info *parts = calloc(files->count + 1, sizeof *parts);
     int64_t *file_bytes = calloc(files->count + 1, sizeof(int64_t));
+    int64_t *file_rows = calloc(files->count + 1, sizeof(int64_t));
     size_t num_parts = 0;
     int64_t total_rows = 0, total_bytes = 0;
-    if (!parts || !file_bytes) {
+    if (!parts || !file_bytes || !file_rows) {
         ff_cli_error("out of memory");
         exit_code = FF_EXIT_USAGE;
         goto cleanup;
     }
+    ff_error err;
+    ff_error_clear(&err);
+    file_facts facts = {file_rows, file_bytes};
+    if (ff_read_footers((const char *const *)files->paths, files->count, threads, keep_facts,
+                        &facts, &err) != FF_OK) {
+        ff_cli_error("%s", err.message);
+        exit_code = FF_EXIT_USAGE;
+        goto cleanup;
+    }
     for (size_t file_idx = 0; file_idx < files->count; file_idx++) {
-        ff_error err;
-        ff_error_clear(&err);
-        ff_reader *reader = NULL;
-        if (ff_reader_open(files->paths[file_idx], NULL, &reader, &err) != FF_OK) {
-            ff_cli_error("%s", err.message);
-            exit_code = FF_EXIT_USAGE;
-            goto cleanup;
-        }
-        int64_t rows = ff_reader_num_rows(reader);
-        int64_t bytes = ff_reader_file_size(reader);
-        ff_reader_free(reader);
-        file_bytes[file_idx] = bytes;
+        int64_t rows = file_rows[file_idx];
+        int64_t bytes = file_bytes[file_idx];
         const ff_dataset_file *file = &files->discovery->files[file_idx];
         /* Discovery sorts by path, so a partition's files are adjacent. */
         if (num_parts == 0 ||
@@ -430,27 +446,34 @@ static int inspect_dataset(const char *root, const ff_cli_files *files, bool jso
 cleanup:
     free(parts);
     free(file_bytes);
+    free(file_rows);
     return exit_code;
 }
 
 int ff_cli_inspect(int argc, char **argv) {
     const char *path = NULL;
     bool json = false;
+    int64_t threads = 0;
     for (int arg_idx = 1; arg_idx < argc; arg_idx++) {
         if (!strcmp(argv[arg_idx], "--json")) {
             json = true;
+        } else if (!strcmp(argv[arg_idx], "--threads") && arg_idx + 1 < argc) {
+            if (!ff_cli_parse_count(argv[++arg_idx], &threads)) {
+                ff_cli_error("inspect: --threads wants a count");
+                return FF_EXIT_USAGE;
+            }
         } else if (!strcmp(argv[arg_idx], "--help") || !strcmp(argv[arg_idx], "-h")) {
-            printf("usage: fluxforge inspect PATH [--json]\n");
+            printf("usage: fluxforge inspect PATH [--json] [--threads N]\n");
             return FF_EXIT_OK;
         } else if (argv[arg_idx][0] == '-' || path) {
-            ff_cli_error("usage: fluxforge inspect PATH [--json]");
+            ff_cli_error("usage: fluxforge inspect PATH [--json] [--threads N]");
             return FF_EXIT_USAGE;
         } else {
             path = argv[arg_idx];
         }
     }
     if (!path) {
-        ff_cli_error("usage: fluxforge inspect PATH [--json]");
+        ff_cli_error("usage: fluxforge inspect PATH [--json] [--threads N]");
         return FF_EXIT_USAGE;
     }
     ff_cli_files files;
@@ -463,7 +486,7 @@ int ff_cli_inspect(int argc, char **argv) {
     ff_text_sink_init(&scratch, FF_SINK_BUFFER, &err);
     int exit_code = FF_EXIT_OK;
     if (files.is_dir) {
-        exit_code = inspect_dataset(path, &files, json, &out);
+        exit_code = inspect_dataset(path, &files, json, threads > 8 ? 8 : (int32_t)threads, &out);
     } else {
         ff_reader *reader = NULL;
         if (ff_reader_open(path, NULL, &reader, &err) != FF_OK) {

@@ -22,6 +22,8 @@ void ff_cli_ops_init(ff_cli_ops *cli, const char *command) {
 }
 
 void ff_cli_ops_free(ff_cli_ops *cli) {
+    for (int32_t idx = 0; idx < cli->num_partitions; idx++)
+        free((char *)cli->partitions[idx]);
     free(cli->partitions);
     ff_cli_io_close(cli->io);
     cli->partitions = NULL;
@@ -57,6 +59,38 @@ static bool parse_compression(const char *text, ff_ops_options *options) {
     return false;
 }
 
+/* Adds the K=V pairs of --partition K=V (one pair, which may contain commas) or of
+ * --partitions K=V[,K=V...] (DESIGN.md §8's spelling; every pair must match, as with repeated
+ * --partition). The pairs are kept as owned copies. */
+static bool add_partition_pairs(ff_cli_ops *cli, const char *arg, const char *value) {
+    bool is_list = !strcmp(arg, "--partitions");
+    const char *pos = value;
+    for (;;) {
+        size_t len = is_list ? strcspn(pos, ",") : strlen(pos);
+        const char *eq = memchr(pos, '=', len);
+        if (!eq || eq == pos) {
+            ff_cli_error("%s: %s wants K=V%s, got '%s'", cli->command, arg,
+                         is_list ? "[,K=V...]" : "", value);
+            return false;
+        }
+        const char **grown =
+            realloc(cli->partitions, (size_t)(cli->num_partitions + 1) * sizeof *grown);
+        char *copy = grown ? strndup(pos, len) : NULL;
+        if (grown)
+            cli->partitions = grown;
+        if (!copy) {
+            ff_cli_error("%s: out of memory", cli->command);
+            return false;
+        }
+        cli->partitions[cli->num_partitions++] = copy;
+        cli->options.partitions = cli->partitions;
+        cli->options.num_partitions = cli->num_partitions;
+        if (!is_list || pos[len] == '\0')
+            return true;
+        pos += len + 1;
+    }
+}
+
 int ff_cli_ops_parse_common(ff_cli_ops *cli, int argc, char **argv, int *arg_idx) {
     const char *arg = argv[*arg_idx];
     const char *value = *arg_idx + 1 < argc ? argv[*arg_idx + 1] : NULL;
@@ -82,8 +116,9 @@ int ff_cli_ops_parse_common(ff_cli_ops *cli, int argc, char **argv, int *arg_idx
         return 1;
     }
     bool takes_value = !strcmp(arg, "--backup-dir") || !strcmp(arg, "--compression") ||
-                       !strcmp(arg, "--partition") || !strcmp(arg, "--threads") ||
-                       !strcmp(arg, "--memory-limit") || !strcmp(arg, "--partitions-per-commit");
+                       !strcmp(arg, "--partition") || !strcmp(arg, "--partitions") ||
+                       !strcmp(arg, "--threads") || !strcmp(arg, "--memory-limit") ||
+                       !strcmp(arg, "--partitions-per-commit");
     if (!takes_value)
         return 0;
     if (!value) {
@@ -100,21 +135,9 @@ int ff_cli_ops_parse_common(ff_cli_ops *cli, int argc, char **argv, int *arg_idx
                          cli->command, value);
             return -1;
         }
-    } else if (!strcmp(arg, "--partition")) {
-        if (!strchr(value, '=') || value[0] == '=') {
-            ff_cli_error("%s: --partition wants K=V, got '%s'", cli->command, value);
+    } else if (!strcmp(arg, "--partition") || !strcmp(arg, "--partitions")) {
+        if (!add_partition_pairs(cli, arg, value))
             return -1;
-        }
-        const char **grown =
-            realloc(cli->partitions, (size_t)(cli->num_partitions + 1) * sizeof *grown);
-        if (!grown) {
-            ff_cli_error("%s: out of memory", cli->command);
-            return -1;
-        }
-        cli->partitions = grown;
-        cli->partitions[cli->num_partitions++] = value;
-        options->partitions = cli->partitions;
-        options->num_partitions = cli->num_partitions;
     } else if (!strcmp(arg, "--partitions-per-commit")) {
         int64_t count = 0;
         if (!ff_cli_parse_count(value, &count) || count == 0) {

@@ -1,7 +1,7 @@
 /* Shared plumbing of the row-level commands (delete, update, upsert, dedup): the options every
  * mutating command takes (DESIGN.md §7: --dry-run, --json, --no-backup, --backup-dir,
- * --compression, --wait, --partition, --threads, --memory-limit), the progress line on a
- * terminal, the summary or JSON statistics, and the exit status. */
+ * --compression, --wait, --partition/--partitions, --threads, --memory-limit), the progress line on
+ * a terminal, the summary or JSON statistics, and the exit status. */
 #ifndef FF_CLI_OPS_H
 #define FF_CLI_OPS_H
 
@@ -15,7 +15,7 @@ typedef struct ff_cli_ops {
     const char *root; /* the dataset, for messages */
     ff_ops_options options;
     bool json;
-    const char **partitions; /* owned array; strings borrowed from argv */
+    const char **partitions; /* owned array of owned "K=V" strings */
     int32_t num_partitions;
     ff_io *io;
     bool progress_shown;

@@ -19,6 +19,7 @@
 #include "util/check.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@ struct ff_txn {
     size_t num_stage_paths, stage_paths_cap;
     size_t next_part_idx;
     bool is_finished;
+    int owner_fd; /* the owner lock (lock.c): recovery leaves the transaction alone */
 };
 
 /* ---- Small helpers -------------------------------------------------------------------- */
@@ -77,9 +79,15 @@ static ff_status dir_set_add_parent(dir_set *set, const char *path, ff_error *er
 /* Directories that do not exist are skipped: a rollback lists the directories of files that
  * were never placed. */
 static ff_status dir_set_fsync(ff_io *io, const dir_set *set, ff_error *err) {
-    for (size_t dir_idx = 0; dir_idx < set->num; dir_idx++)
-        if (ff_io_exists(set->dirs[dir_idx]))
-            FF_FORWARD_IF_ERROR(ff_io_fsync_path(io, set->dirs[dir_idx], err));
+    for (size_t dir_idx = 0; dir_idx < set->num; dir_idx++) {
+        if (!ff_io_exists(set->dirs[dir_idx]))
+            continue;
+        ff_status status = ff_io_fsync_path(io, set->dirs[dir_idx], err);
+        /* Another writer may remove a shared parent directory it emptied; then it holds
+         * none of our names and needs no fsync. */
+        if (status != FF_OK && !(status == FF_ERR_NOT_FOUND && !ff_io_exists(set->dirs[dir_idx])))
+            return status;
+    }
     return FF_OK;
 }
 
@@ -217,27 +225,106 @@ cleanup:
     return status;
 }
 
-/* Appends the journal's history line unless a previous attempt already did; a torn or foreign
- * tail past the recorded offset is cut first, so the file never holds half a line. */
+/* Where line (newline included) starts at a line start of text, or -1. Lines carry their
+ * txid, so a match is this transaction's line. */
+static int64_t find_history_line(const ff_buf *text, const ff_buf *line) {
+    for (size_t pos = 0; pos + line->len <= text->len;) {
+        if (!memcmp(text->data + pos, line->data, line->len))
+            return (int64_t)pos;
+        const uint8_t *newline = memchr(text->data + pos, '\n', text->len - pos);
+        if (!newline)
+            break;
+        pos = (size_t)(newline - text->data) + 1;
+    }
+    return -1;
+}
+
+/* How far before the offset a journal recorded its line is looked for: other writers'
+ * rollbacks may have taken out lines before it since (a line is a few KiB at most). */
+#define HISTORY_SLACK ((int64_t)1 << 20)
+
+/* Reads the end of history.jsonl from a line start at or before hint - HISTORY_SLACK (all of
+ * it when hint is 0 or whole is set) into text, *start its offset; empty when missing. A
+ * torn tail, which only a writer that died while appending leaves (appends run under the
+ * history lock, a whole line each), is cut from the file and from text. */
+static ff_status history_load(ff_dataset *ds, const char *path, int64_t hint, bool whole,
+                              ff_buf *text, int64_t *start, ff_error *err) {
+    *start = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? FF_OK : ff_io_error_from_errno(err, errno, path, "open");
+    ff_status status = FF_OK;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        status = ff_io_error_from_errno(err, errno, path, "fstat");
+        goto cleanup;
+    }
+    int64_t size = (int64_t)st.st_size;
+    int64_t from = whole || hint <= HISTORY_SLACK ? 0 : hint - HISTORY_SLACK;
+    if (from > size)
+        from = size > HISTORY_SLACK ? size - HISTORY_SLACK : 0;
+    /* One byte earlier, so that a line starting right at `from` is kept by the alignment
+     * below (which skips through the first newline). */
+    if (from > 0)
+        from--;
+    if (size - from > (int64_t)DS_RECORD_MAX) {
+        status = ff_error_set(err, FF_ERR_LIMIT, "%s: more than %zu bytes to read", path,
+                              (size_t)DS_RECORD_MAX);
+        goto cleanup;
+    }
+    FF_CHECK_GOTO(status, ff_buf_reserve(text, (size_t)(size - from), err), cleanup);
+    while (text->len < (size_t)(size - from)) {
+        ssize_t got = pread(fd, text->data + text->len, (size_t)(size - from) - text->len,
+                            (off_t)(from + (int64_t)text->len));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            status = got < 0 ? ff_io_error_from_errno(err, errno, path, "read")
+                             : ff_error_set(err, FF_ERR_IO, "%s: shrank while read", path);
+            goto cleanup;
+        }
+        text->len += (size_t)got;
+    }
+    if (from > 0) {
+        /* Start at a line start: the partial line belongs to earlier history. */
+        const uint8_t *newline = memchr(text->data, '\n', text->len);
+        size_t skip = newline ? (size_t)(newline - text->data) + 1 : text->len;
+        memmove(text->data, text->data + skip, text->len - skip);
+        text->len -= skip;
+        from += (int64_t)skip;
+    }
+    *start = from;
+    size_t keep = text->len;
+    while (keep > 0 && text->data[keep - 1] != '\n')
+        keep--;
+    if (keep < text->len) {
+        text->len = keep;
+        status = ff_io_truncate(ds->io, path, from + (int64_t)keep, err);
+    }
+cleanup:
+    close(fd);
+    return status;
+}
+
+/* Appends the journal's history line unless a previous attempt already did. Other writers
+ * append their own lines meanwhile, so the line is looked for in the whole tail rather than
+ * at the offset recorded in the journal. */
 static ff_status forward_history(ff_dataset *ds, ds_journal *journal, ff_error *err) {
     char path[FF_PATH_CAP];
     FF_FORWARD_IF_ERROR(history_path(ds, path, err));
     ff_buf line, existing;
     ff_buf_init(&line, 0);
     ff_buf_init(&existing, DS_RECORD_MAX);
-    int fd = -1;
+    int fd = -1, lock_fd = -1;
+    int64_t start = 0;
     ff_status status;
+    FF_CHECK_GOTO(status, ds_history_lock(ds, &lock_fd, err), cleanup);
     FF_CHECK_GOTO(status, ff_buf_printf(&line, err, "%s\n", journal->history_line), cleanup);
-    int64_t size = file_size_or_zero(path);
-    if (size > journal->history_offset) {
-        if (ff_io_read_file(path, DS_RECORD_MAX, &existing, NULL) == FF_OK &&
-            (int64_t)existing.len == journal->history_offset + (int64_t)line.len &&
-            !memcmp(existing.data + journal->history_offset, line.data, line.len)) {
-            status = FF_OK;
-            goto cleanup;
-        }
-        FF_CHECK_GOTO(status, ff_io_truncate(ds->io, path, journal->history_offset, err), cleanup);
-    }
+    FF_CHECK_GOTO(status,
+                  history_load(ds, path, journal->history_offset, false, &existing, &start, err),
+                  cleanup);
+    if (find_history_line(&existing, &line) >= 0)
+        goto cleanup;
     FF_CHECK_GOTO(status, ff_io_open_append(ds->io, path, &fd, err), cleanup);
     FF_CHECK_GOTO(status, ff_io_write(ds->io, fd, path, line.data, line.len, err), cleanup);
     FF_CHECK_GOTO(status, ff_io_fsync(ds->io, fd, path, err), cleanup);
@@ -246,8 +333,67 @@ static ff_status forward_history(ff_dataset *ds, ds_journal *journal, ff_error *
 cleanup:
     if (fd >= 0)
         close(fd);
+    ds_history_unlock(lock_fd);
     ff_buf_free(&line);
     ff_buf_free(&existing);
+    return status;
+}
+
+/* Takes the journal's history line out again: cut when it is the last line, else the file
+ * is rewritten without it (atomically) because other writers' lines follow. */
+static ff_status backward_history(ff_dataset *ds, ds_journal *journal, ff_error *err) {
+    char path[FF_PATH_CAP];
+    FF_FORWARD_IF_ERROR(history_path(ds, path, err));
+    ff_buf line, existing, rest;
+    ff_buf_init(&line, 0);
+    ff_buf_init(&existing, DS_RECORD_MAX);
+    ff_buf_init(&rest, DS_RECORD_MAX);
+    int lock_fd = -1;
+    int64_t start = 0;
+    ff_status status;
+    FF_CHECK_GOTO(status, ds_history_lock(ds, &lock_fd, err), cleanup);
+    FF_CHECK_GOTO(status,
+                  history_load(ds, path, journal->history_offset, false, &existing, &start, err),
+                  cleanup);
+    if (!journal->history_line)
+        goto cleanup;
+    FF_CHECK_GOTO(status, ff_buf_printf(&line, err, "%s\n", journal->history_line), cleanup);
+    int64_t at = find_history_line(&existing, &line);
+    if (at < 0)
+        goto cleanup;
+    if ((size_t)at + line.len == existing.len) {
+        status = ff_io_truncate(ds->io, path, start + at, err);
+        goto cleanup;
+    }
+    /* Rare: a later writer's line follows ours. */
+    ff_buf_reset(&existing);
+    FF_CHECK_GOTO(status, history_load(ds, path, 0, true, &existing, &start, err), cleanup);
+    at = find_history_line(&existing, &line);
+    if (at < 0)
+        goto cleanup;
+    FF_CHECK_GOTO(status, ff_buf_append(&rest, existing.data, (size_t)at, err), cleanup);
+    FF_CHECK_GOTO(status,
+                  ff_buf_append(&rest, existing.data + at + line.len,
+                                existing.len - (size_t)at - line.len, err),
+                  cleanup);
+    status = ff_io_write_file_atomic(ds->io, path, rest.data, rest.len, err);
+cleanup:
+    ds_history_unlock(lock_fd);
+    ff_buf_free(&line);
+    ff_buf_free(&existing);
+    ff_buf_free(&rest);
+    return status;
+}
+
+/* ff_io_mkdirs, retried: a concurrent writer tidying its own partition may remove a shared
+ * parent directory (say `a=1` of `a=1/b=2`) between our mkdir of it and of its child. */
+static ff_status make_dirs(ff_dataset *ds, const char *dir_rel, ff_error *err) {
+    ff_status status = FF_OK;
+    for (int attempt = 0; attempt < 8; attempt++) {
+        status = ff_io_mkdirs(ds->io, ds->root, dir_rel, err);
+        if (status != FF_ERR_NOT_FOUND)
+            return status;
+    }
     return status;
 }
 
@@ -259,7 +405,7 @@ ff_status ds_apply_forward(ff_dataset *ds, ds_journal *journal, ff_error *err) {
     /* Step 8: new partition directories, then the renames, then the unlinks. */
     for (size_t add_idx = 0; add_idx < journal->num_adds; add_idx++) {
         parent_rel(journal->adds[add_idx].final_rel, dir_rel);
-        FF_CHECK_GOTO(status, ff_io_mkdirs(ds->io, ds->root, dir_rel, err), cleanup);
+        FF_CHECK_GOTO(status, make_dirs(ds, dir_rel, err), cleanup);
     }
     for (size_t add_idx = 0; add_idx < journal->num_adds; add_idx++) {
         const ds_add *add = &journal->adds[add_idx];
@@ -270,8 +416,15 @@ ff_status ds_apply_forward(ff_dataset *ds, ds_journal *journal, ff_error *err) {
         bool has_staged = ds_identity(stage_path, &staged, NULL) == FF_OK;
         bool has_placed = ds_identity(final_path, &placed, NULL) == FF_OK;
         if (has_staged && !has_placed) {
-            FF_CHECK_GOTO(status, ff_io_rename_noreplace(ds->io, stage_path, final_path, err),
-                          cleanup);
+            status = ff_io_rename_noreplace(ds->io, stage_path, final_path, err);
+            if (status == FF_ERR_NOT_FOUND && ds_identity(stage_path, &staged, NULL) == FF_OK) {
+                /* Our directory's empty parent went away under another writer's tidying. */
+                parent_rel(add->final_rel, dir_rel);
+                FF_CHECK_GOTO(status, make_dirs(ds, dir_rel, err), cleanup);
+                status = ff_io_rename_noreplace(ds->io, stage_path, final_path, err);
+            }
+            if (status != FF_OK)
+                goto cleanup;
         } else if (has_staged && has_placed) {
             /* The link + unlink fallback of a rename was interrupted between its halves. */
             if (staged.inode != placed.inode || staged.device != placed.device) {
@@ -342,11 +495,7 @@ ff_status ds_apply_backward(ff_dataset *ds, ds_journal *journal, ff_error *err) 
     FF_CHECK_GOTO(status, dir_set_fsync(ds->io, &dirs, err), cleanup);
     for (size_t add_idx = 0; add_idx < journal->num_adds; add_idx++)
         remove_empty_parents(ds, journal->adds[add_idx].final_rel, "");
-    char history[FF_PATH_CAP];
-    FF_CHECK_GOTO(status, history_path(ds, history, err), cleanup);
-    if (file_size_or_zero(history) > journal->history_offset)
-        FF_CHECK_GOTO(status, ff_io_truncate(ds->io, history, journal->history_offset, err),
-                      cleanup);
+    FF_CHECK_GOTO(status, backward_history(ds, journal, err), cleanup);
     char rel[FF_PATH_CAP];
     snprintf(rel, sizeof rel, "%s/%s", DS_BACKUPS_REL, journal->txid);
     FF_CHECK_GOTO(status, ds_path(ds, rel, path, err), cleanup);
@@ -422,6 +571,7 @@ ff_status ff_txn_begin(ff_dataset *ds, const char *op, ff_txn **out, ff_error *e
     if (!txn)
         return FF_ERR_NO_MEMORY;
     txn->ds = ds;
+    txn->owner_fd = -1;
     ds_journal_init(&txn->journal);
     ds_new_txid(ds, txn->journal.txid);
     ff_status status = FF_OK;
@@ -440,6 +590,8 @@ ff_status ff_txn_begin(ff_dataset *ds, const char *op, ff_txn **out, ff_error *e
             goto cleanup;
         }
     }
+    /* Owner lock first: from the moment the stage exists, recovery must see a live owner. */
+    FF_CHECK_GOTO(status, ds_owner_acquire(ds, txn->journal.txid, &txn->owner_fd, err), cleanup);
     FF_CHECK_GOTO(status, stage_dir_path(txn, path, err), cleanup);
     FF_CHECK_GOTO(status, ff_io_mkdir(ds->io, path, false, err), cleanup);
 cleanup:
@@ -449,6 +601,7 @@ cleanup:
         return status;
     }
     ds->has_open_txn = true;
+    memcpy(ds->open_txid, txn->journal.txid, FF_TXID_CAP);
     *out = txn;
     return FF_OK;
 }
@@ -496,6 +649,7 @@ ff_status ff_txn_add_file(ff_txn *txn, const char *partition_dir, const char **s
     memcpy(dir, partition_dir, dir_len);
     dir[dir_len] = '\0';
     FF_FORWARD_IF_ERROR(ds_check_rel_path(dir, false, err));
+    FF_FORWARD_IF_ERROR(ds_require_partition(txn->ds, dir, err));
     int len = snprintf(final_rel, sizeof final_rel, "%s%spart-%s-%05zu.parquet", dir,
                        dir_len ? "/" : "", txn->journal.txid, txn->next_part_idx);
     if (len < 0 || len >= (int)sizeof final_rel)
@@ -530,6 +684,9 @@ ff_status ff_txn_remove_file(ff_txn *txn, const char *rel_path, const ff_file_id
     for (size_t remove_idx = 0; remove_idx < txn->journal.num_removes; remove_idx++)
         if (!strcmp(txn->journal.removes[remove_idx].rel, rel_path))
             return ff_error_set(err, FF_ERR_INVALID_ARGUMENT, "%s: removed twice", rel_path);
+    char dir[FF_PATH_CAP];
+    parent_rel(rel_path, dir);
+    FF_FORWARD_IF_ERROR(ds_require_partition(txn->ds, dir, err));
     ff_file_identity identity;
     if (expected) {
         identity = *expected;
@@ -763,6 +920,8 @@ void ff_txn_free(ff_txn *txn) {
             (void)ff_io_remove_tree(txn->ds->io, stage_dir, NULL);
         txn->ds->has_open_txn = false;
     }
+    /* Released last: whatever the transaction left behind is now recovery's. */
+    ds_owner_release(txn->ds, txn->journal.txid, txn->owner_fd);
     ds_names_free(txn->stage_paths, txn->num_stage_paths);
     ds_journal_free(&txn->journal);
     free(txn);

@@ -1,11 +1,9 @@
 /* The dataset handle: opening a dataset, the writer lock, transaction ids, and the small path
  * helpers the rest of src/dataset shares (DESIGN.md §1 and §5 step 1).
  *
- * The lock is flock(2) on _fluxforge/lock, held for the life of a writer handle. flock is
- * released by the kernel when the process dies, however it dies, so a crashed writer never
- * leaves a stale lock; the holder writes its pid into the file only so that the next writer
- * can say who holds it. Partition-level locks (DESIGN.md §8) are not implemented yet: every
- * writer locks the whole dataset. */
+ * A writer holds its locks (lock.c: the dataset lock, exclusive or shared, and partition
+ * locks) for the life of its handle; the kernel releases them when the process dies, so a
+ * crashed writer never leaves a stale lock. */
 #include "dataset/dataset_internal.h"
 
 #include "util/check.h"
@@ -17,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
-#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -190,54 +186,6 @@ cleanup:
     return FF_OK;
 }
 
-/* Reads the pid a lock holder wrote; 0 if unknown or if that process is gone (the holder may
- * not have written its pid yet, and the file still names the previous one). */
-static long read_lock_holder(const char *lock_path) {
-    char text[32] = {0};
-    int fd = open(lock_path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    ssize_t got = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (got <= 0)
-        return 0;
-    long pid = strtol(text, NULL, 10);
-    if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH))
-        return 0;
-    return pid;
-}
-
-static ff_status take_lock(ff_dataset *ds, bool wait, ff_error *err) {
-    char lock_path[FF_PATH_CAP];
-    FF_FORWARD_IF_ERROR(ds_path(ds, DS_LOCK_REL, lock_path, err));
-    int fd = -1;
-    FF_FORWARD_IF_ERROR(ff_io_open_append(ds->io, lock_path, &fd, err));
-    while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
-        if (errno == EINTR)
-            continue;
-        int errnum = errno;
-        close(fd);
-        if (errnum == EWOULDBLOCK) {
-            long holder = read_lock_holder(lock_path);
-            if (holder > 0)
-                return ff_error_set(err, FF_ERR_CONFLICT,
-                                    "%s: dataset in use by pid %ld (lock %s); use --wait to wait "
-                                    "for it",
-                                    ds->root, holder, lock_path);
-            return ff_error_set(err, FF_ERR_CONFLICT,
-                                "%s: dataset in use by another process (lock %s); use --wait to "
-                                "wait for it",
-                                ds->root, lock_path);
-        }
-        return ff_io_error_from_errno(err, errnum, lock_path, "flock");
-    }
-    ds->lock_fd = fd;
-    char pid_text[32];
-    int pid_len = snprintf(pid_text, sizeof pid_text, "%ld\n", (long)getpid());
-    FF_FORWARD_IF_ERROR(ff_io_truncate(ds->io, lock_path, 0, err));
-    return ff_io_write(ds->io, fd, lock_path, pid_text, (size_t)pid_len, err);
-}
-
 ff_status ff_dataset_open(const char *root, const ff_dataset_options *opts, ff_dataset **out,
                           ff_error *err) {
     *out = NULL;
@@ -288,9 +236,26 @@ ff_status ff_dataset_open(const char *root, const ff_dataset_options *opts, ff_d
         static const char *const tool_dirs[] = {DS_JOURNAL_REL, DS_STAGE_REL, DS_BACKUPS_REL};
         for (size_t dir_idx = 0; dir_idx < 3; dir_idx++)
             FF_CHECK_GOTO(status, ff_io_mkdirs(ds->io, ds->root, tool_dirs[dir_idx], err), cleanup);
-        FF_CHECK_GOTO(status, take_lock(ds, opts->wait_for_lock, err), cleanup);
-        if (!opts->skip_recover)
+        /* Lock files hold no data, so their directory is made outside the counted steps. */
+        char locks_dir[FF_PATH_CAP];
+        FF_CHECK_GOTO(status, ds_path(ds, DS_LOCKS_REL, locks_dir, err), cleanup);
+        if (mkdir(locks_dir, 0755) != 0 && errno != EEXIST) {
+            status = ff_io_error_from_errno(err, errno, locks_dir, "mkdir");
+            goto cleanup;
+        }
+        bool is_partitioned = opts->lock_scope == FF_LOCK_PARTITIONS;
+        ds->lock_scope = is_partitioned ? FF_LOCK_PARTITIONS : FF_LOCK_DATASET;
+        ds->selection = opts->partitions;
+        ds->num_selection = opts->partitions ? opts->num_partitions : 0;
+        ds->wait_for_lock = opts->wait_for_lock;
+        ds->skip_recover = opts->skip_recover;
+        FF_CHECK_GOTO(status, ds_lock_dataset(ds, !is_partitioned, opts->wait_for_lock, err),
+                      cleanup);
+        /* A partition writer recovers once it holds its partitions (lock.c). */
+        if (!opts->skip_recover && !is_partitioned) {
             FF_CHECK_GOTO(status, ff_dataset_recover(ds, NULL, err), cleanup);
+            ds->has_recovered = true;
+        }
     }
 cleanup:
     if (status != FF_OK) {
@@ -304,8 +269,7 @@ cleanup:
 void ff_dataset_close(ff_dataset *ds) {
     if (!ds)
         return;
-    if (ds->lock_fd >= 0)
-        close(ds->lock_fd);
+    ds_unlock_all(ds);
     free(ds->root);
     free(ds->backup_dir);
     free(ds);

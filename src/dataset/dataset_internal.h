@@ -23,17 +23,38 @@
 #define DS_STAGE_REL   "_fluxforge/stage"
 #define DS_BACKUPS_REL "_fluxforge/backups"
 #define DS_HISTORY_REL "_fluxforge/history.jsonl"
+#define DS_LOCKS_REL   "_fluxforge/locks"
+
+/* "part-<16 hex>" or "txn-<txid>", NUL included. */
+#define DS_LOCK_NAME_CAP 48
 
 /* Largest journal or manifest read back (a commit of ~100k files). */
 #define DS_RECORD_MAX ((size_t)256 << 20)
 
+/* A partition lock this handle holds (lock.c). */
+typedef struct ds_held_lock {
+    char *dir; /* the encoded partition directory, owned */
+    char name[DS_LOCK_NAME_CAP];
+    int fd;
+} ds_held_lock;
+
 struct ff_dataset {
     char *root;
     ff_dataset_mode mode;
+    ff_lock_scope lock_scope;
+    const char *const *selection; /* borrowed "K=V" pairs of a partition writer */
+    size_t num_selection;
     int lock_fd;
+    bool is_lock_exclusive;
+    bool wait_for_lock;
+    bool skip_recover;
+    bool has_recovered;
+    ds_held_lock *held; /* partition locks, in the order taken */
+    size_t num_held, held_cap;
     ff_io *io;        /* borrowed */
     char *backup_dir; /* owned copy, NULL for hard links in place */
     bool has_open_txn;
+    char open_txid[FF_TXID_CAP]; /* the open transaction, which recovery leaves alone */
     char last_txid[FF_TXID_CAP];
 };
 
@@ -148,6 +169,36 @@ ff_status ds_backup_finish_drop(ff_dataset *ds, const char *txid, ff_error *err)
  * when fine). Errors only for resource failures. */
 ff_status ds_backup_verify(ff_dataset *ds, const char *txid, char *problem, size_t problem_cap,
                            ff_error *err);
+
+/* The walk of ff_dataset_discover, whatever the writer's lock scope. */
+ff_status ds_discover_all(ff_dataset *ds, ff_discovery **out, ff_error *err);
+/* Keeps only the files of discovery whose keep flag is set (one per file), in order. */
+void ds_discovery_retain(ff_discovery *discovery, const bool *keep);
+
+/* ---- Locks (lock.c) ---- */
+
+/* Takes _fluxforge/lock, exclusive or shared, blocking when wait is set. */
+ff_status ds_lock_dataset(ff_dataset *ds, bool exclusive, bool wait, ff_error *err);
+/* Releases the dataset lock and every partition lock. */
+void ds_unlock_all(ff_dataset *ds);
+/* The lock file name of a partition directory. */
+void ds_partition_lock_name(const char *dir, char out[DS_LOCK_NAME_CAP]);
+/* True when ds may change partition dir: a whole-dataset writer, or one holding its lock. */
+bool ds_holds_partition(const ff_dataset *ds, const char *dir);
+/* Locks dir if not held yet, without blocking (or retrying for a bounded time with --wait). */
+ff_status ds_require_partition(ff_dataset *ds, const char *dir, ff_error *err);
+/* The owner lock of a transaction this handle begins; released (and its file removed) with
+ * ds_owner_release. */
+ff_status ds_owner_acquire(ff_dataset *ds, const char *txid, int *fd_out, ff_error *err);
+void ds_owner_release(ff_dataset *ds, const char *txid, int fd);
+/* Tries the owner lock of txid: *fd_out is -1 when a live process holds it. With poll, keeps
+ * trying for a bounded time and fails with FF_ERR_CONFLICT after it. */
+ff_status ds_owner_try(ff_dataset *ds, const char *txid, bool poll, int *fd_out, ff_error *err);
+/* Tries a partition lock once for the time of a recovery: *fd_out is -1 when it is held. */
+ff_status ds_try_temp_partition(ff_dataset *ds, const char *dir, int *fd_out, ff_error *err);
+/* Serializes appends to and cuts of history.jsonl between writers. */
+ff_status ds_history_lock(ff_dataset *ds, int *fd_out, ff_error *err);
+void ds_history_unlock(int fd);
 
 /* Adds a file under an explicit final name (restore brings files back under their names). */
 ff_status ds_txn_add_named(ff_txn *txn, const char *final_rel, const char **stage_path,

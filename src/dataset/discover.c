@@ -89,7 +89,15 @@ static ff_status add_file(discovery_impl *impl, const char *root, const char *re
     }
     ff_dataset_file *file = &impl->files[impl->pub.num_files];
     memset(file, 0, sizeof *file);
-    FF_FORWARD_IF_ERROR(ds_identity(path, &file->identity, err));
+    ff_status status = ds_identity(path, &file->identity, err);
+    if (status == FF_ERR_NOT_FOUND) {
+        /* Replaced by a writer of another partition since the listing: not part of what it
+         * left, and not ours to plan. */
+        ff_error_clear(err);
+        return FF_OK;
+    }
+    if (status != FF_OK)
+        return status;
     file->rel_path = ff_arena_strndup(&impl->arena, rel, strlen(rel), err);
     file->partition_dir = ff_arena_strndup(&impl->arena, dir_rel, strlen(dir_rel), err);
     ff_partition_value *values =
@@ -189,7 +197,22 @@ void ff_discovery_free(ff_discovery *discovery) {
     free(impl);
 }
 
+void ds_discovery_retain(ff_discovery *discovery, const bool *keep) {
+    discovery_impl *impl = (discovery_impl *)discovery;
+    size_t num_kept = 0;
+    for (size_t file_idx = 0; file_idx < impl->pub.num_files; file_idx++)
+        if (keep[file_idx])
+            impl->files[num_kept++] = impl->files[file_idx];
+    impl->pub.num_files = num_kept;
+}
+
 ff_status ff_dataset_discover(ff_dataset *ds, ff_discovery **out, ff_error *err) {
+    if (ds->mode == FF_DATASET_WRITE && ds->lock_scope == FF_LOCK_PARTITIONS)
+        return ff_dataset_discover_partitions(ds, ds->selection, ds->num_selection, out, err);
+    return ds_discover_all(ds, out, err);
+}
+
+ff_status ds_discover_all(ff_dataset *ds, ff_discovery **out, ff_error *err) {
     *out = NULL;
     discovery_impl *impl = ff_calloc(1, sizeof *impl, "discovery", err);
     if (!impl)

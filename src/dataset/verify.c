@@ -103,7 +103,8 @@ static ff_status check_history(ff_dataset *ds, report_impl *impl, ff_error *err)
 }
 
 static ff_status check_tool_dir(ff_dataset *ds, report_impl *impl, ff_error *err) {
-    static const char *const known[] = {"backups", "history.jsonl", "journal", "lock", "stage"};
+    static const char *const known[] = {"backups", "history.jsonl", "journal",
+                                        "lock",    "locks",         "stage"};
     char path[FF_PATH_CAP], rel[FF_PATH_CAP];
     char **names = NULL;
     size_t num_names = 0;

@@ -66,6 +66,15 @@ ff_status ops_schema_tree(const ff_schema *base, const ops_schema *extra, const 
 /* Schema element describing a nullable column of type `type`. */
 void ops_element_from_type(const ff_type *type, const char *name, ff_pq_schema_element *out);
 
+/* Merges the schemas of every file of discovery into schema, in path order, opening the
+ * footers on num_threads threads (ops_footers.c). The result and the error (the first file in
+ * path order that fails to open or merge) do not depend on num_threads. root is borrowed for
+ * the call; the sources recorded in schema borrow discovery's paths. */
+ff_status ops_merge_footers(const char *root, const ff_discovery *discovery, int num_threads,
+                            ops_schema *schema, ff_error *err);
+/* Threads for requested (ff_ops_options.threads; 0: one per core), between 1 and 8. */
+int ops_footer_threads(int32_t requested);
+
 /* ---- Vectors ----------------------------------------------------------------------------- */
 
 /* Appends rows[0..num_rows) of src (all of its first num_rows rows when rows is NULL) to dst,

@@ -204,9 +204,10 @@ ff_status ops_engine_load_union(ops_engine *engine, ff_error *err) {
                                     &engine->sh->global.fields[idx].type, err);
     ops_schema_free(&engine->sh->global);
     ops_schema_init(&engine->sh->global);
-    for (size_t file_idx = 0; file_idx < engine->sh->discovery->num_files && status == FF_OK;
-         file_idx++)
-        status = merge_file(engine, &engine->sh->discovery->files[file_idx], err);
+    if (status == FF_OK)
+        status = ops_merge_footers(engine->sh->cfg.root, engine->sh->discovery,
+                                   ops_footer_threads(engine->sh->opts->threads),
+                                   &engine->sh->global, err);
     for (int32_t idx = 0; idx < added.num_fields && status == FF_OK; idx++)
         if (ops_schema_find(&engine->sh->global, added.fields[idx].name) < 0)
             status = ops_schema_add(&engine->sh->global, added.fields[idx].name,
@@ -247,6 +248,10 @@ ff_status ops_engine_open(const ops_engine_config *config, ops_engine **out, ff_
     dopts.backup_dir = engine->sh->opts->backup_dir;
     dopts.io = engine->sh->opts->io;
     dopts.create_if_missing = config->create_if_missing && !engine->sh->opts->dry_run;
+    /* Limited to some partitions: discovery locks only those and lists only their files. */
+    dopts.lock_scope = engine->sh->opts->num_partitions > 0 ? FF_LOCK_PARTITIONS : FF_LOCK_DATASET;
+    dopts.partitions = engine->sh->opts->partitions;
+    dopts.num_partitions = (size_t)engine->sh->opts->num_partitions;
     if (engine->sh->opts->dry_run && config->create_if_missing && !ff_io_exists(config->root)) {
         /* A dry run into a dataset that does not exist yet: plan against nothing. */
         static const ff_discovery empty = {0};

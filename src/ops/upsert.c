@@ -548,6 +548,26 @@ static bool upsert_row_group_may_match(void *user, ops_file *file, const ff_colu
     return true;
 }
 
+/* How many of the --partition K=V pairs name column `name` and equal its value (text, or
+ * NULL for the sentinel value). */
+static int32_t count_selected(const ff_ops_options *options, const char *name, const ff_buf *text,
+                              bool is_null) {
+    int32_t count = 0;
+    size_t name_len = strlen(name);
+    for (int32_t idx = 0; idx < options->num_partitions; idx++) {
+        const char *pair = options->partitions[idx];
+        const char *eq = strchr(pair, '=');
+        if (!eq || (size_t)(eq - pair) != name_len || memcmp(pair, name, name_len))
+            continue;
+        const char *want = eq + 1;
+        if (!strcmp(want, FF_HIVE_DEFAULT_PARTITION)
+                ? is_null
+                : (!is_null && text->len == strlen(want) && !memcmp(text->data, want, text->len)))
+            count++;
+    }
+    return count;
+}
+
 static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     upsert_ctx *ctx = user;
     const ff_upsert_options *options = ctx->options;
@@ -555,6 +575,7 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     size_t num_sources = 0;
     ff_dataset *input_ds = NULL;
     ff_discovery *input_disc = NULL;
+    bool *is_selected = NULL; /* input row -> inside the --partition selection */
     ff_status status = ops_engine_load_union(engine, err);
     ops_schema *global = ops_engine_schema(engine);
     const ff_discovery *discovery = ops_engine_discovery(engine);
@@ -712,14 +733,25 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
         part_cols[col] = &ctx->in.columns[ctx->in_of_global[ctx->part_global[col]]];
     ff_buf dir;
     ff_buf_init(&dir, 0);
+    /* With --partition K=V the run covers only those partitions: input rows of others are
+     * left out (a scheduler hands the same input to one job per partition set), never
+     * inserted where their keys were not looked up. */
+    is_selected = ff_calloc((size_t)ctx->num_in + 1, sizeof(bool), "input", err);
+    if (!is_selected)
+        status = FF_ERR_NO_MEMORY;
     for (int64_t row = 0; row < ctx->num_in && status == FF_OK; row++) {
         ff_buf_reset(&ctx->key);
+        int32_t num_matched = 0;
         for (size_t col = 0; col < ctx->num_parts && status == FF_OK; col++) {
             bool is_null = false;
             status = ops_partition_text(part_cols[col], row, &ctx->text, &is_null, err);
             if (status == FF_OK)
                 status = pkey_append(&ctx->key, ctx->text.data, ctx->text.len, is_null, err);
+            if (status == FF_OK)
+                num_matched +=
+                    count_selected(&options->common, ctx->part_names[col], &ctx->text, is_null);
         }
+        is_selected[row] = num_matched == options->common.num_partitions;
         ops_keymap_entry *entry = NULL;
         bool is_new = false;
         if (status == FF_OK)
@@ -760,6 +792,8 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     /* Index the input by (partition, key); duplicates are refused or resolved. */
     FF_CHECK_GOTO(status, ops_keymap_reserve(&ctx->keys, (size_t)ctx->num_in, err), cleanup);
     for (int64_t row = 0; row < ctx->num_in; row++) {
+        if (!is_selected[row])
+            continue;
         ff_buf_reset(&ctx->key);
         FF_CHECK_GOTO(status, ff_buf_append(&ctx->key, &ctx->part_of_row[row], 8, err), cleanup);
         FF_CHECK_GOTO(status, row_key(ctx, row, &ctx->key, err), cleanup);
@@ -793,6 +827,7 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     if (status == FF_OK)
         status = build_part_filters(ctx, err);
 cleanup:
+    free(is_selected);
     for (size_t idx = 0; sources && idx < num_sources; idx++)
         ff_reader_free(sources[idx].reader);
     free(sources);
