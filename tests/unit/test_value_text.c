@@ -244,6 +244,25 @@ FF_TEST(dates_and_timestamps_with_big_years) {
     int64_t us = 3723000004LL;
     RENDER(text, ff_text_value(sink, &time_us, (const uint8_t *)&us, 8));
     EXPECT_EQ_STR(text, "\"01:02:03.000004\"");
+    /* The ends of the 64-bit range: no intermediate product may overflow. INT64_MIN
+     * nanoseconds is 1677-09-21T00:12:43.145224192Z, INT64_MIN milliseconds about 292 million
+     * years before 1970. */
+    int64_t min_nanos = INT64_MIN;
+    jd = 2440588; /* 1970-01-01 */
+    memcpy(int96, &min_nanos, 8);
+    memcpy(int96 + 8, &jd, 4);
+    RENDER(text, ff_text_value(sink, &i96, int96, 12));
+    EXPECT_EQ_STR(text, "\"1677-09-21T00:12:43.145224192Z\"");
+    ff_type ts_ns = {
+        .physical = FF_PHYSICAL_INT64, .logical = FF_LOGICAL_TIMESTAMP, .unit = FF_TIME_NANOS};
+    RENDER(text, ff_text_value(sink, &ts_ns, (const uint8_t *)&min_nanos, 8));
+    EXPECT_EQ_STR(text, "\"1677-09-21T00:12:43.145224192Z\"");
+    RENDER(text, ff_text_value(sink, &ts, (const uint8_t *)&min_nanos, 8));
+    EXPECT_TRUE(strncmp(text, "\"-292275055-05-16T16:47:04.192Z\"", 40) == 0);
+    ff_type time_ns = {
+        .physical = FF_PHYSICAL_INT64, .logical = FF_LOGICAL_TIME, .unit = FF_TIME_NANOS};
+    RENDER(text, ff_text_value(sink, &time_ns, (const uint8_t *)&min_nanos, 8));
+    EXPECT_TRUE(text[0] == '"'); /* out of a day's range: rendered without overflow */
 }
 
 FF_TEST(half_floats_widen_exactly) {

@@ -642,6 +642,13 @@ static int64_t floor_div(int64_t a, int64_t b) {
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
+/* a - floor_div(a, b) * b for b > 0, without the product (which overflows for a near the
+ * ends of the range). */
+static int64_t floor_mod(int64_t a, int64_t b) {
+    int64_t r = a % b;
+    return r < 0 ? r + b : r;
+}
+
 /* Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's civil_from_days,
  * with 400-year eras so any 64-bit count within +-2^60 works). */
 static void civil_from_days(int64_t days, int64_t *year, int *month, int *day) {
@@ -748,7 +755,7 @@ static void put_timestamp(ff_text_sink *sink, int64_t value, ff_time_unit unit) 
     int64_t per_second = unit_per_second(unit, &frac_digits);
     int64_t per_day = per_second * 86400;
     int64_t days = floor_div(value, per_day);
-    int64_t within_day = value - days * per_day;
+    int64_t within_day = floor_mod(value, per_day);
     ff_text_timestamp_parts(sink, days, within_day * (1000000000 / per_second), frac_digits);
 }
 
@@ -756,7 +763,7 @@ static void put_time(ff_text_sink *sink, int64_t value, ff_time_unit unit) {
     int frac_digits;
     int64_t per_second = unit_per_second(unit, &frac_digits);
     int64_t seconds = floor_div(value, per_second);
-    int64_t fraction = value - seconds * per_second;
+    int64_t fraction = floor_mod(value, per_second);
     char text[80];
     int text_len =
         snprintf(text, sizeof text, "\"%02" PRId64 ":%02d:%02d.%0*" PRId64 "\"", seconds / 3600,
@@ -770,7 +777,7 @@ static void put_int96(ff_text_sink *sink, const uint8_t *value) {
     int64_t julian_day = (int32_t)ff_load_le32(value + 8);
     int64_t day_carry = floor_div(nanos, nanos_per_day);
     int64_t days = julian_day - 2440588 + day_carry;
-    ff_text_timestamp_parts(sink, days, nanos - day_carry * nanos_per_day, 9);
+    ff_text_timestamp_parts(sink, days, floor_mod(nanos, nanos_per_day), 9);
 }
 
 static void put_uuid(ff_text_sink *sink, const uint8_t *value) {
