@@ -363,10 +363,16 @@ static int64_t buffered_bytes(const ff_writer *w) {
     return total;
 }
 
-/* Writes the open row group: every chunk, then the bloom filters; records its metadata. */
-static ff_status flush_row_group(ff_writer *w, ff_error *err) {
-    if (w->rg_rows == 0)
-        return FF_OK;
+static ff_status copy_chunk(ff_writer *w, const ff_reader *source, int32_t row_group_idx,
+                            int32_t col_idx, ff_pq_column_chunk *out, ff_error *err);
+static ff_status copy_bloom_filter(ff_writer *w, const ff_reader *source, int32_t row_group_idx,
+                                   int32_t col_idx, ff_pq_column_metadata *md, ff_error *err);
+
+/* Writes a row group of num_rows rows: every chunk (copied from the source's row group
+ * source_rg where copy[i] is set, from the column writers otherwise; copy may be NULL), then
+ * the bloom filters; records its metadata. */
+static ff_status write_row_group(ff_writer *w, int64_t num_rows, const ff_reader *source,
+                                 int32_t source_rg, const bool *copy, ff_error *err) {
     if (w->num_row_groups == w->row_groups_cap) {
         int32_t new_cap = w->row_groups_cap ? w->row_groups_cap * 2 : 8;
         ff_pq_row_group *grown =
@@ -383,29 +389,43 @@ static ff_status flush_row_group(ff_writer *w, ff_error *err) {
     if (!rg->columns)
         return FF_ERR_NO_MEMORY;
     rg->num_columns = w->num_columns;
-    rg->num_rows = w->rg_rows;
+    rg->num_rows = num_rows;
     rg->has_file_offset = true;
     rg->file_offset = w->offset;
     ff_status status = FF_OK;
     int64_t uncompressed = 0, compressed = 0;
     int32_t col_idx = 0;
     for (col_idx = 0; col_idx < w->num_columns; col_idx++) {
-        ff_column_writer *cw = w->columns[col_idx];
-        const ff_buf *dict_page, *data_pages;
-        int64_t chunk_offset = w->offset;
-        FF_CHECK_GOTO(status, ff_column_writer_finish_chunk(cw, &dict_page, &data_pages, err),
-                      column_failed);
-        FF_CHECK_GOTO(status, write_all(w, dict_page->data, dict_page->len, err), column_failed);
-        FF_CHECK_GOTO(status, write_all(w, data_pages->data, data_pages->len, err), column_failed);
-        FF_CHECK_GOTO(status,
-                      ff_column_writer_describe_chunk(cw, chunk_offset, &w->md_arena,
-                                                      &rg->columns[col_idx], &w->column_index_blob,
-                                                      &w->offset_index_blob, err),
-                      column_failed);
-        uncompressed += rg->columns[col_idx].meta_data.total_uncompressed_size;
-        compressed += rg->columns[col_idx].meta_data.total_compressed_size;
+        ff_pq_column_chunk *chunk = &rg->columns[col_idx];
+        if (copy && copy[col_idx]) {
+            FF_CHECK_GOTO(status, copy_chunk(w, source, source_rg, col_idx, chunk, err),
+                          column_failed);
+        } else {
+            ff_column_writer *cw = w->columns[col_idx];
+            const ff_buf *dict_page, *data_pages;
+            int64_t chunk_offset = w->offset;
+            FF_CHECK_GOTO(status, ff_column_writer_finish_chunk(cw, &dict_page, &data_pages, err),
+                          column_failed);
+            FF_CHECK_GOTO(status, write_all(w, dict_page->data, dict_page->len, err),
+                          column_failed);
+            FF_CHECK_GOTO(status, write_all(w, data_pages->data, data_pages->len, err),
+                          column_failed);
+            FF_CHECK_GOTO(status,
+                          ff_column_writer_describe_chunk(cw, chunk_offset, &w->md_arena, chunk,
+                                                          &w->column_index_blob,
+                                                          &w->offset_index_blob, err),
+                          column_failed);
+        }
+        uncompressed += chunk->meta_data.total_uncompressed_size;
+        compressed += chunk->meta_data.total_compressed_size;
     }
     for (col_idx = 0; col_idx < w->num_columns; col_idx++) {
+        ff_pq_column_metadata *md = &rg->columns[col_idx].meta_data;
+        if (copy && copy[col_idx]) {
+            FF_CHECK_GOTO(status, copy_bloom_filter(w, source, source_rg, col_idx, md, err),
+                          column_failed);
+            continue;
+        }
         bool written = false;
         ff_buf_reset(&w->bloom_buf);
         FF_CHECK_GOTO(
@@ -414,7 +434,6 @@ static ff_status flush_row_group(ff_writer *w, ff_error *err) {
             column_failed);
         if (!written)
             continue;
-        ff_pq_column_metadata *md = &rg->columns[col_idx].meta_data;
         md->has_bloom_filter_offset = md->has_bloom_filter_length = true;
         md->bloom_filter_offset = w->offset;
         md->bloom_filter_length = (int32_t)w->bloom_buf.len;
@@ -422,7 +441,8 @@ static ff_status flush_row_group(ff_writer *w, ff_error *err) {
                       column_failed);
     }
     for (col_idx = 0; col_idx < w->num_columns; col_idx++)
-        ff_column_writer_reset_chunk(w->columns[col_idx]);
+        if (!copy || !copy[col_idx])
+            ff_column_writer_reset_chunk(w->columns[col_idx]);
     rg->total_byte_size = uncompressed;
     rg->has_total_compressed_size = true;
     rg->total_compressed_size = compressed;
@@ -431,12 +451,20 @@ static ff_status flush_row_group(ff_writer *w, ff_error *err) {
         rg->ordinal = (int16_t)w->num_row_groups;
     }
     w->num_row_groups++;
-    w->total_rows += w->rg_rows;
-    w->rg_rows = 0;
+    w->total_rows += num_rows;
     return FF_OK;
 column_failed:
     return ff_error_prefix(err, "row group %d: column '%s'", w->num_row_groups,
                            ff_column_writer_path(w->columns[col_idx]));
+}
+
+/* Writes the open row group, made of the rows ff_writer_write_batch buffered. */
+static ff_status flush_row_group(ff_writer *w, ff_error *err) {
+    if (w->rg_rows == 0)
+        return FF_OK;
+    FF_FORWARD_IF_ERROR(write_row_group(w, w->rg_rows, NULL, 0, NULL, err));
+    w->rg_rows = 0;
+    return FF_OK;
 }
 
 ff_status ff_writer_write_batch(ff_writer *w, const ff_batch *batch, ff_error *err) {
@@ -659,91 +687,8 @@ ff_status ff_writer_write_row_group_copy(ff_writer *w, const ff_reader *source,
         }
         row_pos += piece;
     }
-    if (w->num_row_groups == w->row_groups_cap) {
-        int32_t new_cap = w->row_groups_cap ? w->row_groups_cap * 2 : 8;
-        ff_pq_row_group *grown =
-            ff_realloc(w->row_groups, (size_t)new_cap * sizeof *grown, "row groups", err);
-        if (!grown) {
-            status = FF_ERR_NO_MEMORY;
-            goto fail;
-        }
-        w->row_groups = grown;
-        w->row_groups_cap = new_cap;
-    }
-    ff_pq_row_group *rg = &w->row_groups[w->num_row_groups];
-    memset(rg, 0, sizeof *rg);
-    rg->columns =
-        ff_arena_array(&w->md_arena, (size_t)w->num_columns, sizeof(ff_pq_column_chunk), err);
-    if (!rg->columns) {
-        status = FF_ERR_NO_MEMORY;
-        goto fail;
-    }
-    rg->num_columns = w->num_columns;
-    rg->num_rows = num_rows;
-    rg->has_file_offset = true;
-    rg->file_offset = w->offset;
-    int64_t uncompressed = 0, compressed = 0;
-    for (col_idx = 0; col_idx < w->num_columns; col_idx++) {
-        ff_pq_column_chunk *chunk = &rg->columns[col_idx];
-        if (copy[col_idx]) {
-            FF_CHECK_GOTO(status, copy_chunk(w, source, row_group_idx, col_idx, chunk, err),
-                          column_failed);
-        } else {
-            ff_column_writer *cw = w->columns[col_idx];
-            const ff_buf *dict_page, *data_pages;
-            int64_t chunk_offset = w->offset;
-            FF_CHECK_GOTO(status, ff_column_writer_finish_chunk(cw, &dict_page, &data_pages, err),
-                          column_failed);
-            FF_CHECK_GOTO(status, write_all(w, dict_page->data, dict_page->len, err),
-                          column_failed);
-            FF_CHECK_GOTO(status, write_all(w, data_pages->data, data_pages->len, err),
-                          column_failed);
-            FF_CHECK_GOTO(status,
-                          ff_column_writer_describe_chunk(cw, chunk_offset, &w->md_arena, chunk,
-                                                          &w->column_index_blob,
-                                                          &w->offset_index_blob, err),
-                          column_failed);
-        }
-        uncompressed += chunk->meta_data.total_uncompressed_size;
-        compressed += chunk->meta_data.total_compressed_size;
-    }
-    for (col_idx = 0; col_idx < w->num_columns; col_idx++) {
-        ff_pq_column_metadata *md = &rg->columns[col_idx].meta_data;
-        if (copy[col_idx]) {
-            FF_CHECK_GOTO(status, copy_bloom_filter(w, source, row_group_idx, col_idx, md, err),
-                          column_failed);
-            continue;
-        }
-        bool written = false;
-        ff_buf_reset(&w->bloom_buf);
-        FF_CHECK_GOTO(
-            status,
-            ff_column_writer_write_bloom_filter(w->columns[col_idx], &w->bloom_buf, &written, err),
-            column_failed);
-        if (!written)
-            continue;
-        md->has_bloom_filter_offset = md->has_bloom_filter_length = true;
-        md->bloom_filter_offset = w->offset;
-        md->bloom_filter_length = (int32_t)w->bloom_buf.len;
-        FF_CHECK_GOTO(status, write_all(w, w->bloom_buf.data, w->bloom_buf.len, err),
-                      column_failed);
-    }
-    for (col_idx = 0; col_idx < w->num_columns; col_idx++)
-        if (!copy[col_idx])
-            ff_column_writer_reset_chunk(w->columns[col_idx]);
-    rg->total_byte_size = uncompressed;
-    rg->has_total_compressed_size = true;
-    rg->total_compressed_size = compressed;
-    if (w->num_row_groups <= INT16_MAX) {
-        rg->has_ordinal = true;
-        rg->ordinal = (int16_t)w->num_row_groups;
-    }
-    w->num_row_groups++;
-    w->total_rows += num_rows;
+    FF_CHECK_GOTO(status, write_row_group(w, num_rows, source, row_group_idx, copy, err), fail);
     return FF_OK;
-column_failed:
-    ff_error_prefix(err, "row group %d: column '%s'", w->num_row_groups,
-                    ff_column_writer_path(w->columns[col_idx]));
 fail:
     w->failed = true;
     return ff_error_prefix(err, "%s", w->path);
