@@ -8,8 +8,7 @@
  * header of the first pages of each column chunk, and in the page data behind them. The
  * corpus itself is only read; variants never touch the disk. The number of variants per
  * file is capped so that the whole run stays well inside the suite's time budget. */
-#include "ff_json_test.h"
-#include "ff_test.h"
+#include "ff_corpus_test.h"
 
 #include "parquet/thrift/metadata.h"
 #include "util/cursor.h"
@@ -162,22 +161,15 @@ static void damage_file(int *ff_test_failures, const char *path, const char *nam
 }
 
 FF_TEST(damaged_corpus_files_fail_cleanly) {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/parquet-testing", ff_test_corpus_dir());
-    char manifest_path[4200];
-    snprintf(manifest_path, sizeof manifest_path, "%s/manifest.json", dir);
-    size_t manifest_len;
-    char *manifest = ff_test_read_file(manifest_path, &manifest_len);
-    if (!manifest) {
-        FF_FAIL_AT("cannot read %s", manifest_path);
+    ff_test_manifest manifest;
+    if (!ff_test_manifest_open(&manifest)) {
+        FF_FAIL_AT("cannot read %s", manifest.path);
         return;
     }
-    ff_json_span root = {manifest, manifest + manifest_len}, files, entry, span;
-    EXPECT_TRUE(ff_json_member(root, "files", &files));
-    const char *pos = files.start;
+    ff_json_span entry, span;
     variant_stats stats = {0};
     int num_files = 0;
-    while (ff_json_next(files, &pos, &entry)) {
+    while (ff_test_manifest_next(&manifest, &entry)) {
         char file[512] = "", expect[64] = "";
         int64_t bytes = 0;
         if (ff_json_member(entry, "file", &span))
@@ -190,7 +182,7 @@ FF_TEST(damaged_corpus_files_fail_cleanly) {
         if (!strcmp(expect, "error") || strstr(file, "large_string_map"))
             continue;
         char path[4700];
-        snprintf(path, sizeof path, "%s/%s", dir, file);
+        snprintf(path, sizeof path, "%s/%s", manifest.dir, file);
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         damage_file(ff_test_failures, path, file, &stats);
@@ -204,7 +196,7 @@ FF_TEST(damaged_corpus_files_fail_cleanly) {
            " read without error\n",
            stats.variants, num_files, stats.errors, stats.read_fine);
     EXPECT_TRUE(stats.variants > 1000);
-    free(manifest);
+    ff_test_manifest_close(&manifest);
 }
 
 FF_TEST(empty_and_tiny_inputs_fail_cleanly) {

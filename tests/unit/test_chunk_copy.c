@@ -4,8 +4,7 @@
  * again), reads back with the corpus's fingerprint; copied chunks keep their
  * statistics, and their OffsetIndex moves with their pages. Wrong schemas and batches are
  * refused and leave the writer usable. */
-#include "ff_json_test.h"
-#include "ff_test.h"
+#include "ff_corpus_test.h"
 
 #include <fluxforge/reader.h>
 #include <fluxforge/writer.h>
@@ -122,29 +121,21 @@ static ff_status rewrite(ff_reader *source, const char *dst, enum variant varian
 }
 
 FF_TEST(corpus_files_survive_chunk_copies) {
-    char dir[1024], manifest_path[1100];
-    snprintf(dir, sizeof dir, "%s/parquet-testing", ff_test_corpus_dir());
-    snprintf(manifest_path, sizeof manifest_path, "%s/manifest.json", dir);
-    size_t manifest_len = 0;
-    char *manifest = ff_test_read_file(manifest_path, &manifest_len);
-    if (!manifest) {
-        FF_FAIL_AT("cannot read %s", manifest_path);
+    ff_test_manifest manifest;
+    if (!ff_test_manifest_open(&manifest)) {
+        FF_FAIL_AT("cannot read %s", manifest.path);
         return;
     }
     char scratch[256];
-    snprintf(scratch, sizeof scratch, "%s/ff-chunk-copy-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(scratch)) {
+    if (!ff_test_scratch_dir(scratch, sizeof scratch, "ff-chunk-copy")) {
         FF_FAIL_AT("mkdtemp failed");
-        free(manifest);
+        ff_test_manifest_close(&manifest);
         return;
     }
-    ff_json_span root = {manifest, manifest + manifest_len}, files, entry;
-    EXPECT_TRUE(ff_json_member(root, "files", &files));
-    const char *pos = files.start;
+    ff_json_span entry;
     int files_done = 0;
     int64_t copied = 0;
-    while (ff_json_next(files, &pos, &entry)) {
+    while (ff_test_manifest_next(&manifest, &entry)) {
         char file[256] = "", expect[32] = "";
         ff_json_span span;
         if (ff_json_member(entry, "file", &span))
@@ -153,8 +144,8 @@ FF_TEST(corpus_files_survive_chunk_copies) {
             ff_json_string(span, expect, sizeof expect);
         if (strcmp(expect, "rows") != 0)
             continue;
-        char src[1400];
-        snprintf(src, sizeof src, "%s/%s", dir, file);
+        char src[4400];
+        snprintf(src, sizeof src, "%s/%s", manifest.dir, file);
         struct stat st;
         /* Small files have every shape the large ones have; the large ones (up to the two
          * 1 GiB strings) would only make the sanitizer run long. */
@@ -218,7 +209,7 @@ FF_TEST(corpus_files_survive_chunk_copies) {
     EXPECT_TRUE(files_done >= 30);
     EXPECT_TRUE(copied >= 300);
     rmdir(scratch);
-    free(manifest);
+    ff_test_manifest_close(&manifest);
 }
 
 /* The schema of one optional INT64 column called name. */
@@ -264,9 +255,7 @@ static void write_int64_file(const char *path, const ff_schema *schema, int64_t 
 
 FF_TEST(wrong_sources_are_refused_and_the_writer_goes_on) {
     char scratch[256];
-    snprintf(scratch, sizeof scratch, "%s/ff-chunk-copy-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(scratch)) {
+    if (!ff_test_scratch_dir(scratch, sizeof scratch, "ff-chunk-copy")) {
         FF_FAIL_AT("mkdtemp failed");
         return;
     }

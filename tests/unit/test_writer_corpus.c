@@ -6,8 +6,7 @@
  *
  * Files tagged "huge-values" (two 1 GiB strings; copying needs several GB of memory) are
  * copied only when FF_TEST_HUGE is set. */
-#include "ff_json_test.h"
-#include "ff_test.h"
+#include "ff_corpus_test.h"
 
 #include <fluxforge/reader.h>
 #include <fluxforge/writer.h>
@@ -52,28 +51,20 @@ static bool has_tag(ff_json_span entry, const char *tag) {
 }
 
 FF_TEST(corpus_files_survive_a_copy_with_every_codec) {
-    char dir[1024], manifest_path[1100];
-    snprintf(dir, sizeof dir, "%s/parquet-testing", ff_test_corpus_dir());
-    snprintf(manifest_path, sizeof manifest_path, "%s/manifest.json", dir);
-    size_t manifest_len = 0;
-    char *manifest = ff_test_read_file(manifest_path, &manifest_len);
-    if (!manifest) {
-        FF_FAIL_AT("cannot read %s", manifest_path);
+    ff_test_manifest manifest;
+    if (!ff_test_manifest_open(&manifest)) {
+        FF_FAIL_AT("cannot read %s", manifest.path);
         return;
     }
     char scratch[256];
-    snprintf(scratch, sizeof scratch, "%s/ff-writer-corpus-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(scratch)) {
+    if (!ff_test_scratch_dir(scratch, sizeof scratch, "ff-writer-corpus")) {
         FF_FAIL_AT("mkdtemp failed");
-        free(manifest);
+        ff_test_manifest_close(&manifest);
         return;
     }
-    ff_json_span root = {manifest, manifest + manifest_len}, files, entry;
-    EXPECT_TRUE(ff_json_member(root, "files", &files));
-    const char *pos = files.start;
+    ff_json_span entry;
     int copied_files = 0, copies = 0;
-    while (ff_json_next(files, &pos, &entry)) {
+    while (ff_test_manifest_next(&manifest, &entry)) {
         char file[256] = "", expect[32] = "", checksum[32] = "";
         ff_json_span span;
         if (ff_json_member(entry, "file", &span))
@@ -86,8 +77,8 @@ FF_TEST(corpus_files_survive_a_copy_with_every_codec) {
             continue;
         if (has_tag(entry, "huge-values") && !getenv("FF_TEST_HUGE"))
             continue;
-        char src[1400];
-        snprintf(src, sizeof src, "%s/%s", dir, file);
+        char src[4400];
+        snprintf(src, sizeof src, "%s/%s", manifest.dir, file);
         ff_error err;
         ff_error_clear(&err);
         ff_reader *source = NULL;
@@ -151,7 +142,7 @@ FF_TEST(corpus_files_survive_a_copy_with_every_codec) {
     printf("  %d corpus files, %d copies\n", copied_files, copies);
     EXPECT_TRUE(copied_files >= 40);
     rmdir(scratch);
-    free(manifest);
+    ff_test_manifest_close(&manifest);
 }
 
 FF_TEST_MAIN(FF_CASE(corpus_files_survive_a_copy_with_every_codec))
