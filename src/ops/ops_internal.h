@@ -88,6 +88,11 @@ ff_status ops_vector_merge(ff_vector *dst, const ff_vector *old_vec, const ff_ve
                            const uint32_t *rows, int64_t num_rows, ff_error *err);
 /* True when slot a_row of a and slot b_row of b hold the same value (or are both null). */
 bool ops_vector_slot_equal(const ff_vector *a, int64_t a_row, const ff_vector *b, int64_t b_row);
+/* Folds the value of each slot [0, num_rows) of vec into hashes[row] (set, when is_first,
+ * else combined with what is there): a key's hash over its columns, column by column. Slots
+ * that ops_vector_slot_equal calls equal hash alike (INT32 and INT64 by value, -0.0 as 0.0,
+ * every NaN alike), so equal hashes are the candidates a full comparison confirms. */
+void ops_key_hash_column(const ff_vector *vec, int64_t num_rows, uint64_t *hashes, bool is_first);
 /* Orders slots a_row and b_row of vec: -1, 0 or 1. Numbers by value (unsigned types as
  * unsigned, NaN after every number), strings and binary bytewise, decimals by value, INT96 by
  * time; NULL after every value. */
@@ -130,22 +135,26 @@ ff_status ops_verify_file(void *user, const char *root, const ff_dataset_file *f
 
 /* ---- Key map ----------------------------------------------------------------------------- */
 
-/* An open-addressing hash map from byte strings to two int64 payloads. */
+/* An open-addressing hash map from byte strings to two int64 payloads. Entries are kept
+ * densely in insertion order (entries[0..count)); the table of slots holds only tags and entry
+ * numbers, so a map at half load costs 12 bytes a slot plus one entry per key, not an entry
+ * per slot. */
 typedef struct ops_keymap_entry {
     uint64_t hash;
     size_t key_off;
-    size_t key_len;
+    uint32_t key_len;
     int64_t a, b; /* payload */
-    bool is_used;
 } ops_keymap_entry;
 
 typedef struct ops_keymap {
     ff_buf keys;
-    ops_keymap_entry *entries;
+    ops_keymap_entry *entries; /* count of them, entries_cap allocated */
+    size_t entries_cap;
     /* The probe runs over these tags (the hash with its low bit set; 0 marks a free slot), 8
-     * bytes a slot instead of a whole entry, so that a lookup of an absent key, the common
-     * case when a dataset's rows are looked up in a small input, reads one cache line. */
+     * bytes a slot, so that a lookup of an absent key, the common case when a dataset's rows
+     * are looked up in a small input, reads one cache line. */
     uint64_t *tags;
+    uint32_t *slot_entry; /* slot -> entry number, valid where the tag is set */
     /* Two bits per key in 8 bits per slot (16 or more per key): an absent key is ruled out
      * with a 1 % chance of error by a table an eighth the size of the tags, which stays in
      * cache where the tags do not. */
@@ -156,7 +165,8 @@ typedef struct ops_keymap {
 void ops_keymap_init(ops_keymap *map);
 void ops_keymap_free(ops_keymap *map);
 /* Makes room for count keys at once, so that a map whose size is known up front is never
- * copied while it fills (a copy holds the old and the new table at the same time). */
+ * copied while it fills (a copy holds the old and the new table at the same time). At most
+ * UINT32_MAX - 1 keys. */
 ff_status ops_keymap_reserve(ops_keymap *map, size_t count, ff_error *err);
 /* Finds key; NULL when absent. */
 ops_keymap_entry *ops_keymap_find(ops_keymap *map, const uint8_t *key, size_t len);

@@ -6,6 +6,7 @@
 #include "ops/ops_internal.h"
 
 #include "parquet/file/value_text.h"
+#include "util/check.h"
 #include "util/hash.h"
 
 #include <math.h>
@@ -225,6 +226,49 @@ bool ops_vector_slot_equal(const ff_vector *a, int64_t a_row, const ff_vector *b
     if (width != (size_t)ff_type_value_width(&b->type))
         return false;
     return !memcmp(a->values + (size_t)a_row * width, b->values + (size_t)b_row * width, width);
+}
+
+/* A 64-bit finalizer (splitmix64): cheap, and every input bit reaches every output bit. */
+static inline uint64_t mix64(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+void ops_key_hash_column(const ff_vector *vec, int64_t num_rows, uint64_t *hashes, bool is_first) {
+    const ff_type *type = &vec->type;
+    const uint64_t null_hash = 0x6a09e667f3bcc909ULL;
+    bool is_int = slot_is_int(type), is_float = slot_is_float(type);
+    size_t width = type->physical == FF_PHYSICAL_BYTE_ARRAY || is_int || is_float
+                       ? 0
+                       : (size_t)ff_type_value_width(type);
+    for (int64_t row = 0; row < num_rows; row++) {
+        uint64_t h;
+        if (ff_vector_is_null(vec, row)) {
+            h = null_hash;
+        } else if (is_int) {
+            h = mix64((uint64_t)slot_int(vec, row) ^ 0x1ULL);
+        } else if (is_float) {
+            double v = slot_double(vec, row);
+            uint64_t bits;
+            if (isnan(v))
+                bits = 0x7ff8000000000000ULL;
+            else {
+                if (v == 0)
+                    v = 0;
+                memcpy(&bits, &v, 8);
+            }
+            h = mix64(bits ^ 0x2ULL);
+        } else if (type->physical == FF_PHYSICAL_BYTE_ARRAY) {
+            int64_t len = vec->offsets[row + 1] - vec->offsets[row];
+            h = len ? ff_xxh64(vec->values + vec->offsets[row], (size_t)len, 3) : 3;
+        } else {
+            h = ff_xxh64(vec->values + (size_t)row * width, width, 4);
+        }
+        hashes[row] = is_first ? h : mix64(hashes[row] * 0x9e3779b97f4a7c15ULL ^ h);
+    }
 }
 
 ff_status ops_key_append(ff_buf *key, const ff_vector *vec, int64_t row, ff_error *err) {
@@ -457,6 +501,7 @@ void ops_keymap_free(ops_keymap *map) {
     ff_buf_free(&map->keys);
     free(map->entries);
     free(map->tags);
+    free(map->slot_entry);
     free(map->filter);
     memset(map, 0, sizeof *map);
 }
@@ -485,7 +530,7 @@ static uint64_t key_hash(const uint8_t *key, size_t len) {
     return ff_xxh64(key, len, 0x9e3779b97f4a7c15ULL);
 }
 
-/* The slot of key: its entry, or the free slot where it would go. */
+/* The slot of key: its entry's, or the free slot where it would go. */
 static size_t probe(const ops_keymap *map, uint64_t hash, const uint8_t *key, size_t len) {
     size_t mask = map->cap - 1;
     uint64_t tag = hash | 1;
@@ -495,7 +540,7 @@ static size_t probe(const ops_keymap *map, uint64_t hash, const uint8_t *key, si
             return pos;
         if (slot_tag != tag)
             continue;
-        const ops_keymap_entry *entry = &map->entries[pos];
+        const ops_keymap_entry *entry = &map->entries[map->slot_entry[pos]];
         if (entry->hash == hash && entry->key_len == len &&
             (len == 0 || !memcmp(map->keys.data + entry->key_off, key, len)))
             return pos;
@@ -517,52 +562,60 @@ ops_keymap_entry *ops_keymap_find_hashed(ops_keymap *map, const uint8_t *key, si
     if (!filter_may_hold(map, hash))
         return NULL;
     size_t pos = probe(map, hash, key, len);
-    return map->tags[pos] ? &map->entries[pos] : NULL;
+    return map->tags[pos] ? &map->entries[map->slot_entry[pos]] : NULL;
 }
 
+/* A new slot table of new_cap slots (a power of two), filled from the entries. */
 static ff_status resize(ops_keymap *map, size_t new_cap, ff_error *err) {
-    ops_keymap_entry *entries = ff_malloc(new_cap * sizeof *entries, "key map", err);
-    uint64_t *tags = entries ? ff_calloc(new_cap, sizeof *tags, "key map", err) : NULL;
-    uint8_t *filter = tags ? ff_calloc(new_cap, 1, "key map", err) : NULL;
+    uint64_t *tags = ff_calloc(new_cap, sizeof *tags, "key map", err);
+    uint32_t *slot_entry = tags ? ff_malloc(new_cap * sizeof *slot_entry, "key map", err) : NULL;
+    uint8_t *filter = slot_entry ? ff_calloc(new_cap, 1, "key map", err) : NULL;
     if (!filter) {
-        free(entries);
         free(tags);
+        free(slot_entry);
         return FF_ERR_NO_MEMORY;
     }
-    size_t mask = new_cap - 1;
-    for (size_t idx = 0; idx < map->cap; idx++) {
-        if (!map->tags[idx])
-            continue;
-        size_t pos = map->entries[idx].hash & mask;
-        while (tags[pos])
-            pos = (pos + 1) & mask;
-        tags[pos] = map->tags[idx];
-        entries[pos] = map->entries[idx];
-    }
-    free(map->entries);
     free(map->tags);
+    free(map->slot_entry);
     free(map->filter);
-    map->entries = entries;
     map->tags = tags;
+    map->slot_entry = slot_entry;
     map->filter = filter;
     map->cap = new_cap;
-    for (size_t idx = 0; idx < new_cap; idx++)
-        if (tags[idx])
-            filter_add(map, entries[idx].hash);
+    size_t mask = new_cap - 1;
+    for (size_t idx = 0; idx < map->count; idx++) {
+        uint64_t hash = map->entries[idx].hash;
+        size_t pos = hash & mask;
+        while (tags[pos])
+            pos = (pos + 1) & mask;
+        tags[pos] = hash | 1;
+        slot_entry[pos] = (uint32_t)idx;
+        filter_add(map, hash);
+    }
     return FF_OK;
 }
 
-static ff_status grow(ops_keymap *map, ff_error *err) {
-    return resize(map, map->cap ? map->cap * 2 : 1024, err);
+static ff_status reserve_entries(ops_keymap *map, size_t count, bool exact, ff_error *err) {
+    if (count <= map->entries_cap)
+        return FF_OK;
+    size_t new_cap = exact ? count : map->entries_cap ? map->entries_cap * 2 : 512;
+    if (new_cap < count)
+        new_cap = count;
+    ops_keymap_entry *entries = ff_realloc(map->entries, new_cap * sizeof *entries, "key map", err);
+    if (!entries)
+        return FF_ERR_NO_MEMORY;
+    map->entries = entries;
+    map->entries_cap = new_cap;
+    return FF_OK;
 }
 
 ff_status ops_keymap_reserve(ops_keymap *map, size_t count, ff_error *err) {
+    if (count >= UINT32_MAX - 1)
+        return ff_error_set(err, FF_ERR_LIMIT, "key map of %zu keys is too large", count);
     size_t cap = map->cap ? map->cap : 1024;
-    while (cap < 2 * (count + 1)) {
-        if (cap > SIZE_MAX / 4 / sizeof(ops_keymap_entry))
-            return ff_error_set(err, FF_ERR_LIMIT, "key map of %zu keys is too large", count);
+    while (cap < 2 * (count + 1))
         cap *= 2;
-    }
+    FF_FORWARD_IF_ERROR(reserve_entries(map, count, true, err));
     return cap == map->cap ? FF_OK : resize(map, cap, err);
 }
 
@@ -570,29 +623,30 @@ ff_status ops_keymap_upsert(ops_keymap *map, const uint8_t *key, size_t len, ops
                             bool *is_new, ff_error *err) {
     /* At most half full: an absent key then ends its probe within a slot or two. */
     if ((map->count + 1) * 2 > map->cap) {
-        ff_status status = grow(map, err);
-        if (status != FF_OK)
-            return status;
+        if (map->count + 1 >= UINT32_MAX - 1)
+            return ff_error_set(err, FF_ERR_LIMIT, "key map of %zu keys is too large",
+                                map->count + 1);
+        FF_FORWARD_IF_ERROR(resize(map, map->cap ? map->cap * 2 : 1024, err));
     }
+    if (len > UINT32_MAX)
+        return ff_error_set(err, FF_ERR_LIMIT, "key of %zu bytes is too large", len);
     uint64_t hash = key_hash(key, len);
     size_t pos = probe(map, hash, key, len);
-    ops_keymap_entry *entry = &map->entries[pos];
     *is_new = map->tags[pos] == 0;
     if (*is_new) {
+        FF_FORWARD_IF_ERROR(reserve_entries(map, map->count + 1, false, err));
         size_t off = map->keys.len;
-        ff_status status = ff_buf_append(&map->keys, key, len, err);
-        if (status != FF_OK)
-            return status;
+        FF_FORWARD_IF_ERROR(ff_buf_append(&map->keys, key, len, err));
         map->tags[pos] = hash | 1;
+        map->slot_entry[pos] = (uint32_t)map->count;
         filter_add(map, hash);
-        entry->is_used = true;
+        ops_keymap_entry *entry = &map->entries[map->count++];
         entry->hash = hash;
         entry->key_off = off;
-        entry->key_len = len;
+        entry->key_len = (uint32_t)len;
         entry->a = entry->b = 0;
-        map->count++;
     }
-    *out = entry;
+    *out = &map->entries[map->slot_entry[pos]];
     return FF_OK;
 }
 

@@ -30,6 +30,13 @@ typedef struct key_values {
     size_t *lens;
 } key_values;
 
+/* One input key in the index. */
+typedef struct key_slot {
+    uint64_t hash;
+    uint32_t row;
+    uint32_t part;
+} key_slot;
+
 typedef struct upsert_file {
     int64_t part;         /* partition entry of the file */
     int32_t *key_eval;    /* eval column of each key */
@@ -43,6 +50,7 @@ typedef struct upsert_file {
     ff_vector *results;
     ff_vector *merged;
     uint32_t *pairs_file, *pairs_in;
+    uint64_t *hashes; /* key hash of each row of the batch */
     size_t pairs_cap;
     /* The row group whose matches pairs_* hold from the scan (-1: none), so the rewrite of that
      * row group does not look its keys up again. */
@@ -73,7 +81,12 @@ typedef struct upsert_ctx {
     ops_keymap parts;
     char **part_dirs;
     size_t num_part_dirs;
-    ops_keymap keys; /* partition key + row key -> input row */
+    /* The input's keys, by partition: slots sorted by key hash (then input row) within each
+     * partition, index[part_first[p] .. part_first[p + 1]), duplicates already resolved. A
+     * sorted array rather than a hash map: 16 bytes a key and no key bytes at all, since a
+     * candidate is confirmed by comparing its column values. */
+    key_slot *index;
+    int64_t *part_first;
     int32_t *key_global;
     int32_t *update_global;
     int32_t num_update;
@@ -273,14 +286,6 @@ static void describe_key(upsert_ctx *ctx, int64_t row, char *out, size_t cap) {
     }
 }
 
-static ff_status row_key(upsert_ctx *ctx, int64_t row, ff_buf *key, ff_error *err) {
-    for (int32_t k = 0; k < ctx->options->num_keys; k++) {
-        int32_t col = ctx->in_of_global[ctx->key_global[k]];
-        FF_FORWARD_IF_ERROR(ops_key_append(key, &ctx->in.columns[col], row, err));
-    }
-    return FF_OK;
-}
-
 static bool key_is_int(const ff_type *type) {
     return (type->physical == FF_PHYSICAL_INT32 || type->physical == FF_PHYSICAL_INT64) &&
            (type->logical == FF_LOGICAL_NONE || type->logical == FF_LOGICAL_DATE ||
@@ -409,10 +414,8 @@ static ff_status build_part_filters(upsert_ctx *ctx, ff_error *err) {
         free(counts);
         return FF_ERR_NO_MEMORY;
     }
-    const ops_keymap *keys = &ctx->keys;
-    for (size_t slot = 0; slot < keys->cap; slot++)
-        if (keys->tags[slot])
-            counts[ctx->part_of_row[keys->entries[slot].a]]++;
+    for (size_t part = 0; part < parts; part++)
+        counts[part] = ctx->part_first[part + 1] - ctx->part_first[part];
     ff_status status = FF_OK;
     for (size_t part = 0; part < parts && status == FF_OK; part++) {
         uint64_t bits = 512;
@@ -423,12 +426,11 @@ static ff_status build_part_filters(upsert_ctx *ctx, ff_error *err) {
         if (!ctx->part_filters[part])
             status = FF_ERR_NO_MEMORY;
     }
-    for (size_t slot = 0; slot < keys->cap && status == FF_OK; slot++) {
-        if (!keys->tags[slot])
-            continue;
-        int64_t part = ctx->part_of_row[keys->entries[slot].a];
+    int64_t num_slots = ctx->part_first[parts];
+    for (int64_t idx = 0; idx < num_slots && status == FF_OK; idx++) {
+        uint32_t part = ctx->index[idx].part;
         uint64_t a, b;
-        part_filter_bits(keys->entries[slot].hash, ctx->part_filter_masks[part], &a, &b);
+        part_filter_bits(ctx->index[idx].hash, ctx->part_filter_masks[part], &a, &b);
         ctx->part_filters[part][a >> 6] |= 1ull << (a & 63);
         ctx->part_filters[part][b >> 6] |= 1ull << (b & 63);
     }
@@ -546,6 +548,139 @@ static bool upsert_row_group_may_match(void *user, ops_file *file, const ff_colu
             return false;
     }
     return true;
+}
+
+/* Do input rows a and b have the same key? */
+static bool input_key_equal(const upsert_ctx *ctx, uint32_t a, uint32_t b) {
+    for (int32_t k = 0; k < ctx->options->num_keys; k++) {
+        const ff_vector *vec = &ctx->in.columns[ctx->in_of_global[ctx->key_global[k]]];
+        if (!ops_vector_slot_equal(vec, a, vec, b))
+            return false;
+    }
+    return true;
+}
+
+/* Sorts slots by (part, hash), keeping input order among equals: eight byte-wide radix passes
+ * on the hash, then one counting pass on the partition, all stable. tmp holds count slots. */
+static void sort_slots(key_slot *slots, key_slot *tmp, size_t count, size_t num_parts,
+                       int64_t *part_first) {
+    size_t counts[256];
+    for (int shift = 0; shift < 64; shift += 8) {
+        memset(counts, 0, sizeof counts);
+        for (size_t idx = 0; idx < count; idx++)
+            counts[(slots[idx].hash >> shift) & 0xff]++;
+        if (counts[(slots[0].hash >> shift) & 0xff] == count)
+            continue; /* every slot has this byte alike */
+        size_t pos = 0;
+        for (int digit = 0; digit < 256; digit++) {
+            size_t n = counts[digit];
+            counts[digit] = pos;
+            pos += n;
+        }
+        for (size_t idx = 0; idx < count; idx++)
+            tmp[counts[(slots[idx].hash >> shift) & 0xff]++] = slots[idx];
+        memcpy(slots, tmp, count * sizeof *slots);
+    }
+    memset(part_first, 0, (num_parts + 1) * sizeof *part_first);
+    for (size_t idx = 0; idx < count; idx++)
+        part_first[slots[idx].part + 1]++;
+    for (size_t part = 0; part < num_parts; part++)
+        part_first[part + 1] += part_first[part];
+    for (size_t idx = 0; idx < count; idx++)
+        tmp[part_first[slots[idx].part]++] = slots[idx];
+    memcpy(slots, tmp, count * sizeof *slots);
+    for (size_t part = num_parts; part > 0; part--)
+        part_first[part] = part_first[part - 1];
+    part_first[0] = 0;
+}
+
+/* Indexes the selected input rows by (partition, key) and resolves duplicate keys per
+ * --dedup-input: an error naming the first duplicate in input order, or the first or the last
+ * row of each key kept. Sets ctx->keep. */
+static ff_status build_index(upsert_ctx *ctx, const bool *is_selected, ff_error *err) {
+    if (ctx->num_in >= (int64_t)UINT32_MAX)
+        return ff_error_set(err, FF_ERR_LIMIT, "--from: more than %u input rows", UINT32_MAX - 1);
+    size_t num_parts = ctx->num_part_dirs;
+    ctx->part_first = ff_calloc(num_parts + 1, sizeof *ctx->part_first, "key index", err);
+    uint64_t *hashes = ff_malloc(((size_t)ctx->num_in + 1) * sizeof *hashes, "key index", err);
+    if (!ctx->part_first || !hashes) {
+        free(hashes);
+        return FF_ERR_NO_MEMORY;
+    }
+    for (int32_t k = 0; k < ctx->options->num_keys; k++)
+        ops_key_hash_column(&ctx->in.columns[ctx->in_of_global[ctx->key_global[k]]], ctx->num_in,
+                            hashes, k == 0);
+    size_t count = 0;
+    for (int64_t row = 0; row < ctx->num_in; row++)
+        count += is_selected[row];
+    key_slot *slots = ff_malloc((count + 1) * sizeof *slots, "key index", err);
+    key_slot *tmp = slots ? ff_malloc((count + 1) * sizeof *tmp, "key index", err) : NULL;
+    if (!tmp) {
+        free(slots);
+        free(hashes);
+        return FF_ERR_NO_MEMORY;
+    }
+    count = 0;
+    for (int64_t row = 0; row < ctx->num_in; row++) {
+        if (!is_selected[row])
+            continue;
+        slots[count].hash = hashes[row];
+        slots[count].row = (uint32_t)row;
+        slots[count].part = (uint32_t)ctx->part_of_row[row];
+        count++;
+        ctx->keep[row] = true;
+    }
+    free(hashes);
+    if (count > 0)
+        sort_slots(slots, tmp, count, num_parts, ctx->part_first);
+    free(tmp);
+    /* Equal keys are neighbours among equal hashes, in input order. */
+    int64_t dup_first = -1, dup_second = -1;
+    for (size_t run = 0; run < count;) {
+        size_t run_end = run + 1;
+        while (run_end < count && slots[run_end].hash == slots[run].hash &&
+               slots[run_end].part == slots[run].part)
+            run_end++;
+        for (size_t x = run + 1; x < run_end; x++) {
+            for (size_t y = run; y < x; y++) {
+                if (!ctx->keep[slots[y].row] || !input_key_equal(ctx, slots[y].row, slots[x].row))
+                    continue;
+                if (ctx->options->dedup_input == FF_DEDUP_INPUT_ERROR) {
+                    if (dup_second < 0 || (int64_t)slots[x].row < dup_second) {
+                        dup_first = slots[y].row;
+                        dup_second = slots[x].row;
+                    }
+                } else if (ctx->options->dedup_input == FF_DEDUP_INPUT_LAST) {
+                    ctx->keep[slots[y].row] = false;
+                } else {
+                    ctx->keep[slots[x].row] = false;
+                }
+                break;
+            }
+        }
+        run = run_end;
+    }
+    if (dup_second >= 0) {
+        free(slots);
+        char described[256];
+        describe_key(ctx, dup_second, described, sizeof described);
+        return ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
+                            "--from: duplicate key (%s) in input rows %lld and %lld (use "
+                            "--dedup-input first|last)",
+                            described, (long long)dup_first, (long long)dup_second);
+    }
+    /* Drop the rows --dedup-input left out; partitions keep their order. */
+    size_t kept = 0;
+    for (size_t part = 0; part < num_parts; part++) {
+        size_t from = (size_t)ctx->part_first[part], to = (size_t)ctx->part_first[part + 1];
+        ctx->part_first[part] = (int64_t)kept;
+        for (size_t idx = from; idx < to; idx++)
+            if (ctx->keep[slots[idx].row])
+                slots[kept++] = slots[idx];
+    }
+    ctx->part_first[num_parts] = (int64_t)kept;
+    ctx->index = slots;
+    return FF_OK;
 }
 
 /* How many of the --partition K=V pairs name column `name` and equal its value (text, or
@@ -712,6 +847,14 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     FF_CHECK_GOTO(status, ff_batch_init(&ctx->in, ctx->in_schema.num_fields, err), cleanup);
     for (int32_t idx = 0; idx < ctx->in_schema.num_fields; idx++)
         ctx->in.columns[idx].type = ctx->in_schema.fields[idx].type;
+    /* Sized once from the footers: the input is the largest thing held, and growing it by
+     * doubling would leave up to half of it as slack. */
+    int64_t total_in = 0;
+    for (size_t idx = 0; idx < num_sources; idx++)
+        total_in += ff_reader_num_rows(sources[idx].reader);
+    for (int32_t idx = 0; idx < ctx->in_schema.num_fields; idx++)
+        FF_CHECK_GOTO(status, ff_vector_reserve(&ctx->in.columns[idx], total_in, 0, false, err),
+                      cleanup);
     for (size_t idx = 0; idx < num_sources; idx++)
         FF_CHECK_GOTO(status, load_input_file(ctx, global, &sources[idx], err), cleanup);
     ctx->num_in = ctx->in.num_rows;
@@ -789,40 +932,7 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
             ctx->part_dirs[entry->a] = copy;
         }
     }
-    /* Index the input by (partition, key); duplicates are refused or resolved. */
-    FF_CHECK_GOTO(status, ops_keymap_reserve(&ctx->keys, (size_t)ctx->num_in, err), cleanup);
-    for (int64_t row = 0; row < ctx->num_in; row++) {
-        if (!is_selected[row])
-            continue;
-        ff_buf_reset(&ctx->key);
-        FF_CHECK_GOTO(status, ff_buf_append(&ctx->key, &ctx->part_of_row[row], 8, err), cleanup);
-        FF_CHECK_GOTO(status, row_key(ctx, row, &ctx->key, err), cleanup);
-        ops_keymap_entry *entry = NULL;
-        bool is_new = false;
-        FF_CHECK_GOTO(
-            status,
-            ops_keymap_upsert(&ctx->keys, ctx->key.data, ctx->key.len, &entry, &is_new, err),
-            cleanup);
-        if (is_new) {
-            entry->a = row;
-            ctx->keep[row] = true;
-            continue;
-        }
-        if (options->dedup_input == FF_DEDUP_INPUT_ERROR) {
-            char described[256];
-            describe_key(ctx, row, described, sizeof described);
-            status = ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
-                                  "--from: duplicate key (%s) in input rows %lld and %lld (use "
-                                  "--dedup-input first|last)",
-                                  described, (long long)entry->a, (long long)row);
-            goto cleanup;
-        }
-        if (options->dedup_input == FF_DEDUP_INPUT_LAST) {
-            ctx->keep[entry->a] = false;
-            ctx->keep[row] = true;
-            entry->a = row;
-        }
-    }
+    FF_CHECK_GOTO(status, build_index(ctx, is_selected, err), cleanup);
     status = build_ranges(ctx, err);
     if (status == FF_OK)
         status = build_part_filters(ctx, err);
@@ -856,6 +966,7 @@ static void upsert_file_free(upsert_ctx *ctx, upsert_file *state) {
     free(state->merged);
     free(state->pairs_file);
     free(state->pairs_in);
+    free(state->hashes);
     free(state->changed);
     free(state);
 }
@@ -929,6 +1040,16 @@ static ff_status upsert_file_open(void *user, ops_engine *engine, ops_file *file
     return status;
 }
 
+/* Does row `row` of a file's batch have the key of input row in_row? */
+static bool file_key_equal(const upsert_ctx *ctx, const upsert_file *state, const ff_batch *batch,
+                           int64_t row, uint32_t in_row) {
+    for (int32_t k = 0; k < ctx->options->num_keys; k++)
+        if (!ops_vector_slot_equal(&batch->columns[state->key_eval[k]], row,
+                                   &ctx->in.columns[ctx->in_of_global[ctx->key_global[k]]], in_row))
+            return false;
+    return true;
+}
+
 /* Finds the matches of a batch: pairs (row in batch, input row). */
 static ff_status find_matches(upsert_ctx *ctx, ops_file *file, const ff_batch *batch,
                               int64_t *num_pairs, ff_error *err) {
@@ -943,25 +1064,38 @@ static ff_status find_matches(upsert_ctx *ctx, ops_file *file, const ff_batch *b
         if (!b)
             return FF_ERR_NO_MEMORY;
         state->pairs_in = b;
+        uint64_t *h = ff_realloc(state->hashes, rows * sizeof *h, "matches", err);
+        if (!h)
+            return FF_ERR_NO_MEMORY;
+        state->hashes = h;
         state->pairs_cap = rows;
     }
     *num_pairs = 0;
+    for (int32_t k = 0; k < ctx->options->num_keys; k++)
+        ops_key_hash_column(&batch->columns[state->key_eval[k]], (int64_t)rows, state->hashes,
+                            k == 0);
+    const key_slot *first = ctx->index + ctx->part_first[state->part];
+    const key_slot *end = ctx->index + ctx->part_first[state->part + 1];
     for (size_t row = 0; row < rows; row++) {
-        ff_buf_reset(&state->key);
-        FF_FORWARD_IF_ERROR(ff_buf_append(&state->key, state->pkey.data, state->pkey.len, err));
-        for (int32_t k = 0; k < ctx->options->num_keys; k++)
-            FF_FORWARD_IF_ERROR(ops_key_append(&state->key, &batch->columns[state->key_eval[k]],
-                                               (int64_t)row, err));
-        uint64_t hash = ops_keymap_hash(state->key.data, state->key.len);
+        uint64_t hash = state->hashes[row];
         if (!part_filter_may_hold(ctx, state->part, hash))
             continue;
-        ops_keymap_entry *entry =
-            ops_keymap_find_hashed(&ctx->keys, state->key.data, state->key.len, hash);
-        if (!entry)
-            continue;
-        state->pairs_file[*num_pairs] = (uint32_t)row;
-        state->pairs_in[*num_pairs] = (uint32_t)entry->a;
-        (*num_pairs)++;
+        const key_slot *lo = first, *hi = end;
+        while (lo < hi) {
+            const key_slot *mid = lo + (hi - lo) / 2;
+            if (mid->hash < hash)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < end && lo->hash == hash; lo++) {
+            if (!file_key_equal(ctx, state, batch, (int64_t)row, lo->row))
+                continue;
+            state->pairs_file[*num_pairs] = (uint32_t)row;
+            state->pairs_in[*num_pairs] = lo->row;
+            (*num_pairs)++;
+            break;
+        }
     }
     return FF_OK;
 }
@@ -1135,7 +1269,6 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
     ctx.stats = stats;
     ops_schema_init(&ctx.in_schema);
     ops_keymap_init(&ctx.parts);
-    ops_keymap_init(&ctx.keys);
     ff_buf_init(&ctx.key, 0);
     ff_buf_init(&ctx.text, 0);
     static const ops_step step = {
@@ -1165,7 +1298,8 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
     free_ranges(&ctx);
     free_part_filters(&ctx);
     ops_keymap_free(&ctx.parts);
-    ops_keymap_free(&ctx.keys);
+    free(ctx.index);
+    free(ctx.part_first);
     ff_buf_free(&ctx.key);
     ff_buf_free(&ctx.text);
     return status;

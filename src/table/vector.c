@@ -38,9 +38,11 @@ static ff_status vector_grow(void **buf, size_t *cap, size_t needed, const char 
                              ff_error *err) {
     if (needed <= *cap)
         return FF_OK;
-    size_t new_cap = *cap ? *cap : 64;
-    while (new_cap < needed)
-        new_cap = new_cap > SIZE_MAX / 2 ? needed : new_cap * 2;
+    /* Doubling keeps appends amortized; a first reservation (or one past double) is taken
+     * exactly, so a vector sized up front holds no slack. */
+    size_t new_cap = *cap > SIZE_MAX / 2 ? needed : *cap * 2;
+    if (new_cap < needed)
+        new_cap = needed < 64 ? 64 : needed;
     void *grown = ff_realloc(*buf, new_cap, what, err);
     if (!grown)
         return FF_ERR_NO_MEMORY;

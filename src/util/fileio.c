@@ -272,6 +272,18 @@ ff_status ff_io_fsync(ff_io *io, int fd, const char *path, ff_error *err) {
     return FF_OK;
 }
 
+void ff_io_start_writeback(const char *path) {
+#ifdef __linux__
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    close(fd);
+#else
+    (void)path;
+#endif
+}
+
 ff_status ff_io_fsync_path(ff_io *io, const char *path, ff_error *err) {
     FF_FORWARD_IF_ERROR(io_begin(io, path, "fsync", err));
     int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -46,6 +46,11 @@ ff_status ff_io_write(ff_io *io, int fd, const char *path, const void *data, siz
 /* fsync(fd). One step. */
 ff_status ff_io_fsync(ff_io *io, int fd, const char *path, ff_error *err);
 
+/* Asks the kernel to start writing path's dirty pages back now, without waiting (Linux
+ * sync_file_range; nothing elsewhere). A hint, not a step: durability still comes from the
+ * fsync that follows later, which then finds little left to write. Errors are ignored. */
+void ff_io_start_writeback(const char *path);
+
 /* Opens path read-only and fsyncs it: how a directory's entries (or a file written by someone
  * else) are made durable. One step. */
 ff_status ff_io_fsync_path(ff_io *io, const char *path, ff_error *err);

@@ -156,6 +156,69 @@ FF_TEST(keys_agree_across_drifted_types) {
     EXPECT_TRUE(ka.len == kb.len && !memcmp(ka.data, kb.data, ka.len));
     ff_buf_free(&ka);
     ff_buf_free(&kb);
+    /* The column hashes agree on the same pairs. */
+    uint64_t ha, hb;
+    ops_key_hash_column(&a, 1, &ha, true);
+    ops_key_hash_column(&b, 1, &hb, true);
+    EXPECT_TRUE(ha == hb);
+    ops_key_hash_column(&f, 1, &ha, true);
+    d.values = (uint8_t *)&nan_d;
+    ops_key_hash_column(&d, 1, &hb, true);
+    EXPECT_TRUE(ha == hb);
+    d.values = (uint8_t *)&zero;
+    ops_key_hash_column(&d, 1, &ha, true);
+    d.values = (uint8_t *)&minus_zero;
+    ops_key_hash_column(&d, 1, &hb, true);
+    EXPECT_TRUE(ha == hb);
+}
+
+/* Over random two-column keys (INT32 or INT64 ids, strings with nulls and empties): rows that
+ * ops_vector_slot_equal calls equal in every column hash alike, and distinct keys almost never
+ * collide. */
+FF_TEST(key_hashes_follow_slot_equality) {
+    enum { ROWS = 4000 };
+    ff_type t32 = int_type(FF_PHYSICAL_INT32), t64 = int_type(FF_PHYSICAL_INT64);
+    int32_t ids32[ROWS];
+    int64_t ids64[ROWS];
+    const char *names[] = {"a", "b", "", NULL, "BTC-USD", "ETH-USD"};
+    const char *strings[ROWS];
+    uint64_t state = 12345;
+    for (int idx = 0; idx < ROWS; idx++) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        ids32[idx] = (int32_t)((state >> 33) % 50) - 25;
+        ids64[idx] = ids32[idx];
+        strings[idx] = names[(state >> 20) % 6];
+    }
+    ff_vector a32, a64, s;
+    ff_vector_init(&a32, &t32);
+    a32.values = (uint8_t *)ids32;
+    a32.length = ROWS;
+    ff_vector_init(&a64, &t64);
+    a64.values = (uint8_t *)ids64;
+    a64.length = ROWS;
+    make_strings(&s, strings, ROWS);
+    static uint64_t h1[ROWS], h2[ROWS];
+    ops_key_hash_column(&a32, ROWS, h1, true);
+    ops_key_hash_column(&s, ROWS, h1, false);
+    ops_key_hash_column(&a64, ROWS, h2, true);
+    ops_key_hash_column(&s, ROWS, h2, false);
+    int64_t equal_pairs = 0, collisions = 0;
+    for (int x = 0; x < ROWS; x++) {
+        EXPECT_TRUE(h1[x] == h2[x]); /* INT32 and INT64 ids hash alike */
+        for (int y = x + 1; y < ROWS; y += 13) {
+            bool equal =
+                ops_vector_slot_equal(&a32, x, &a64, y) && ops_vector_slot_equal(&s, x, &s, y);
+            if (equal) {
+                equal_pairs++;
+                EXPECT_TRUE(h1[x] == h2[y]);
+            } else if (h1[x] == h2[y]) {
+                collisions++;
+            }
+        }
+    }
+    EXPECT_TRUE(equal_pairs > 100);
+    EXPECT_EQ_INT(collisions, 0);
+    ff_vector_free(&s);
 }
 
 FF_TEST(partition_text_and_scalar_round_trip) {
@@ -427,7 +490,7 @@ FF_TEST(upsert_skips_row_groups_by_statistics_and_bloom_filters) {
 }
 
 FF_TEST_MAIN(FF_CASE(append_gathers_rows_with_nulls), FF_CASE(merge_replaces_selected_strings),
-             FF_CASE(keys_agree_across_drifted_types),
+             FF_CASE(keys_agree_across_drifted_types), FF_CASE(key_hashes_follow_slot_equality),
              FF_CASE(partition_text_and_scalar_round_trip), FF_CASE(key_map_finds_what_it_holds),
              FF_CASE(schema_union_widens_and_refuses),
              FF_CASE(api_delete_update_dedup_on_a_scratch_dataset),
