@@ -252,6 +252,11 @@ typedef struct ops_step {
                            int64_t first_row, const ff_batch *batch, ff_error *err);
     /* Releases the step's per-file data. */
     void (*file_close)(void *user, ops_file *file);
+    /* Optional: called by the worker that processed files[0 .. num_files), all of one
+     * partition directory, after the last of them and before that directory's outputs close
+     * (the inserts that belong there, with ops_emit_new_here). */
+    ff_status (*unit_end)(void *user, ops_engine *engine, const ff_dataset_file *files,
+                          size_t num_files, ff_error *err);
     /* Optional: called once after the last file, inside the last transaction (inserts). */
     ff_status (*finish)(void *user, ops_engine *engine, ff_error *err);
 } ops_step;
@@ -312,6 +317,12 @@ ff_status ops_emit(ops_engine *engine, ops_file *file, const ff_batch *batch, co
 /* Emits rows that come from no file (inserts): batch columns follow the global schema. */
 ff_status ops_emit_new(ops_engine *engine, const ff_batch *batch, const uint32_t *rows,
                        int64_t num_rows, const char *dir, ff_error *err);
+/* Like ops_emit_new, from a unit_end hook: the output is the worker's own and is closed with
+ * the directory, so inserts into existing partitions are written in parallel. */
+ff_status ops_emit_new_here(ops_engine *engine, const ff_batch *batch, const uint32_t *rows,
+                            int64_t num_rows, const char *dir, ff_error *err);
+/* The statistics this engine (a worker's own) adds to. */
+ff_ops_stats *ops_engine_stats(ops_engine *engine);
 /* Counts rows the step removed (deleted, de-duplicated) or added (inserted), for validation. */
 void ops_engine_count(ops_engine *engine, int64_t rows_removed, int64_t rows_added);
 /* Marks a partition directory as touched (for the statistics). */

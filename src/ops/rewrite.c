@@ -386,6 +386,10 @@ ff_status ops_engine_touch(ops_engine *engine, const char *dir, ff_error *err) {
     return status;
 }
 
+ff_ops_stats *ops_engine_stats(ops_engine *engine) {
+    return engine->stats;
+}
+
 void ops_engine_count(ops_engine *engine, int64_t rows_removed, int64_t rows_added) {
     engine->group_rows_removed += rows_removed;
     engine->group_rows_added += rows_added;
@@ -745,9 +749,7 @@ static ff_status output_signature(const ff_schema *tree, const ff_reader *source
     return FF_OK;
 }
 
-static ff_status ensure_new_tree(ops_engine *engine, ff_error *err) {
-    if (engine->sh->new_tree)
-        return FF_OK;
+static ff_status build_new_tree(ops_engine *engine, ff_error *err) {
     int32_t *indices =
         ff_calloc((size_t)engine->sh->global.num_fields + 1, sizeof *indices, "schema", err);
     if (!indices)
@@ -760,6 +762,16 @@ static ff_status ensure_new_tree(ops_engine *engine, ff_error *err) {
     return status;
 }
 
+/* The schema of inserted rows, built once; workers may ask at the same time. */
+static ff_status ensure_new_tree(ops_engine *engine, ff_error *err) {
+    pthread_mutex_lock(&engine->sh->mutex);
+    ff_status status = FF_OK;
+    if (!engine->sh->new_tree)
+        status = build_new_tree(engine, err);
+    pthread_mutex_unlock(&engine->sh->mutex);
+    return status;
+}
+
 ff_status ops_emit_new(ops_engine *engine, const ff_batch *batch, const uint32_t *rows,
                        int64_t num_rows, const char *dir, ff_error *err) {
     if (num_rows == 0)
@@ -768,6 +780,17 @@ ff_status ops_emit_new(ops_engine *engine, const ff_batch *batch, const uint32_t
     ops_out *out = NULL;
     FF_FORWARD_IF_ERROR(
         out_find(engine, &engine->sh->new_outs, dir, "", engine->sh->new_tree, NULL, &out, err));
+    return out_write(out, batch, rows, num_rows, err);
+}
+
+ff_status ops_emit_new_here(ops_engine *engine, const ff_batch *batch, const uint32_t *rows,
+                            int64_t num_rows, const char *dir, ff_error *err) {
+    if (num_rows == 0)
+        return FF_OK;
+    FF_FORWARD_IF_ERROR(ensure_new_tree(engine, err));
+    ops_out *out = NULL;
+    FF_FORWARD_IF_ERROR(
+        out_find(engine, &engine->part_outs, dir, "", engine->sh->new_tree, NULL, &out, err));
     return out_write(out, batch, rows, num_rows, err);
 }
 
@@ -1460,6 +1483,10 @@ static ff_status run_unit(ops_engine *engine, size_t first, size_t end, ff_error
     ff_status status = FF_OK;
     for (size_t file_idx = first; file_idx < end && status == FF_OK; file_idx++)
         status = process_file(engine, file_idx, err);
+    const ops_step *step = engine->sh->cfg.step;
+    if (status == FF_OK && step->unit_end && first < end)
+        status = step->unit_end(engine->sh->cfg.user, engine, &engine->sh->discovery->files[first],
+                                end - first, err);
     if (status == FF_OK)
         status = close_part_outs(engine, err);
     return status;
@@ -1603,6 +1630,12 @@ ff_status ops_engine_run(ops_engine *engine, ff_error *err) {
         sh->files_done < (int64_t)sh->discovery->num_files)
         sh->opts->progress(sh->opts->progress_user, sh->cfg.step->op,
                            (int64_t)sh->discovery->num_files, (int64_t)sh->discovery->num_files);
+    /* The workers' decoded row groups are not needed any more: give their memory back before
+     * the finish step (inserts) allocates its own. */
+    for (int idx = 0; idx < num_workers; idx++) {
+        ff_batch_free(&workers[idx]->probe_batch);
+        ff_batch_free(&workers[idx]->full_batch);
+    }
     if (sh->cfg.step->finish)
         FF_CHECK_GOTO(status, sh->cfg.step->finish(sh->cfg.user, engine, err), cleanup);
     status = commit_group(engine, err);

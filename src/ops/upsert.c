@@ -87,6 +87,12 @@ typedef struct upsert_ctx {
      * candidate is confirmed by comparing its column values. */
     key_slot *index;
     int64_t *part_first;
+    /* Inserts: the input in the global schema (columns it lacks are NULL), the number of
+     * dataset files of each partition, and whether a worker has written its inserts. */
+    ff_batch insert_view;
+    ff_vector *insert_nulls;
+    int64_t *part_files;
+    bool *part_inserted;
     int32_t *key_global;
     int32_t *update_global;
     int32_t num_update;
@@ -296,6 +302,11 @@ static bool key_is_int(const ff_type *type) {
 static bool key_is_string(const ff_type *type) {
     return type->physical == FF_PHYSICAL_BYTE_ARRAY &&
            (type->logical == FF_LOGICAL_STRING || type->logical == FF_LOGICAL_NONE);
+}
+
+static int compare_rows(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
 }
 
 static int compare_ints(const void *a, const void *b) {
@@ -703,6 +714,28 @@ static int32_t count_selected(const ff_ops_options *options, const char *name, c
     return count;
 }
 
+/* Builds the view inserts are taken from: the input's columns in global order, NULL columns
+ * for the dataset columns the input lacks. */
+static ff_status build_insert_view(upsert_ctx *ctx, const ops_schema *global, ff_error *err) {
+    size_t n = (size_t)global->num_fields + 1;
+    ctx->insert_nulls = ff_calloc(n, sizeof *ctx->insert_nulls, "insert", err);
+    ctx->insert_view.columns = ff_calloc(n, sizeof(ff_vector), "insert", err);
+    if (!ctx->insert_nulls || !ctx->insert_view.columns)
+        return FF_ERR_NO_MEMORY;
+    ctx->insert_view.num_columns = global->num_fields;
+    ctx->insert_view.num_rows = ctx->num_in;
+    for (int32_t g = 0; g < global->num_fields; g++) {
+        if (ctx->in_of_global[g] >= 0) {
+            ctx->insert_view.columns[g] = ctx->in.columns[ctx->in_of_global[g]];
+            continue;
+        }
+        ff_vector_init(&ctx->insert_nulls[g], &global->fields[g].type);
+        FF_FORWARD_IF_ERROR(ops_vector_append_nulls(&ctx->insert_nulls[g], ctx->num_in, err));
+        ctx->insert_view.columns[g] = ctx->insert_nulls[g];
+    }
+    return FF_OK;
+}
+
 static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     upsert_ctx *ctx = user;
     const ff_upsert_options *options = ctx->options;
@@ -916,11 +949,19 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     ff_buf_free(&dir);
     if (status != FF_OK)
         goto cleanup;
-    /* Existing directories keep their spelling on disk. */
+    /* Existing directories keep their spelling on disk; count each partition's files. */
+    ctx->part_files = ff_calloc(ctx->num_part_dirs + 1, sizeof *ctx->part_files, "input", err);
+    ctx->part_inserted = ff_calloc(ctx->num_part_dirs + 1, sizeof(bool), "input", err);
+    if (!ctx->part_files || !ctx->part_inserted) {
+        status = FF_ERR_NO_MEMORY;
+        goto cleanup;
+    }
     for (size_t file_idx = 0; file_idx < discovery->num_files; file_idx++) {
         const ff_dataset_file *file = &discovery->files[file_idx];
         FF_CHECK_GOTO(status, file_pkey(ctx, file, &ctx->key, err), cleanup);
         ops_keymap_entry *entry = ops_keymap_find(&ctx->parts, ctx->key.data, ctx->key.len);
+        if (entry)
+            ctx->part_files[entry->a]++;
         if (entry && !entry->b) {
             entry->b = 1;
             char *copy = ff_strndup(file->partition_dir, strlen(file->partition_dir), err);
@@ -933,6 +974,7 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
         }
     }
     FF_CHECK_GOTO(status, build_index(ctx, is_selected, err), cleanup);
+    FF_CHECK_GOTO(status, build_insert_view(ctx, global, err), cleanup);
     status = build_ranges(ctx, err);
     if (status == FF_OK)
         status = build_part_filters(ctx, err);
@@ -1208,52 +1250,66 @@ static void upsert_file_close(void *user, ops_file *file) {
     file->step_state = NULL;
 }
 
-/* Inserts the input rows that matched nothing, one output per partition. */
+/* The rows of partition `part` that matched nothing, in input order. */
+static int64_t unmatched_rows(const upsert_ctx *ctx, size_t part, uint32_t *rows) {
+    int64_t count = 0;
+    for (int64_t idx = ctx->part_first[part]; idx < ctx->part_first[part + 1]; idx++)
+        if (!ctx->matched[ctx->index[idx].row])
+            rows[count++] = ctx->index[idx].row;
+    qsort(rows, (size_t)count, sizeof *rows, compare_rows);
+    return count;
+}
+
+/* A worker has read every file of an existing partition: its inserts are known and are
+ * written by the same worker. A partition whose files are split over several directories (two
+ * spellings of one value) waits for upsert_finish, when all of them have been read. */
+static ff_status upsert_unit_end(void *user, ops_engine *engine, const ff_dataset_file *files,
+                                 size_t num_files, ff_error *err) {
+    upsert_ctx *ctx = user;
+    ff_buf pkey;
+    ff_buf_init(&pkey, 0);
+    ff_status status = file_pkey(ctx, &files[0], &pkey, err);
+    ops_keymap_entry *part =
+        status == FF_OK ? ops_keymap_find(&ctx->parts, pkey.data, pkey.len) : NULL;
+    ff_buf_free(&pkey);
+    if (!part || ctx->part_files[part->a] != (int64_t)num_files)
+        return status;
+    size_t count_max = (size_t)(ctx->part_first[part->a + 1] - ctx->part_first[part->a]);
+    uint32_t *rows = ff_malloc(count_max * sizeof *rows + 1, "insert", err);
+    if (!rows)
+        return FF_ERR_NO_MEMORY;
+    int64_t count = unmatched_rows(ctx, (size_t)part->a, rows);
+    status =
+        ops_emit_new_here(engine, &ctx->insert_view, rows, count, ctx->part_dirs[part->a], err);
+    free(rows);
+    if (status != FF_OK)
+        return status;
+    ops_engine_stats(engine)->rows_inserted += count;
+    ops_engine_count(engine, 0, count);
+    ctx->part_inserted[part->a] = true;
+    return FF_OK;
+}
+
+/* Inserts the rows no worker has written: new partitions, and split ones. */
 static ff_status upsert_finish(void *user, ops_engine *engine, ff_error *err) {
     upsert_ctx *ctx = user;
-    ops_schema *global = ops_engine_schema(engine);
-    ff_batch view;
-    memset(&view, 0, sizeof view);
-    ff_vector *nulls = ff_calloc((size_t)global->num_fields + 1, sizeof *nulls, "insert", err);
-    uint32_t *rows = ff_calloc((size_t)ctx->num_in + 1, sizeof *rows, "insert", err);
-    int64_t *order = ff_calloc((size_t)ctx->num_in + 1, sizeof *order, "insert", err);
-    view.columns = ff_calloc((size_t)global->num_fields + 1, sizeof(ff_vector), "insert", err);
+    uint32_t *rows = ff_malloc(((size_t)ctx->num_in + 1) * sizeof *rows, "insert", err);
+    if (!rows)
+        return FF_ERR_NO_MEMORY;
     ff_status status = FF_OK;
-    if (!nulls || !rows || !order || !view.columns) {
-        status = FF_ERR_NO_MEMORY;
-        goto cleanup;
-    }
-    view.num_columns = global->num_fields;
-    view.num_rows = ctx->num_in;
-    for (int32_t g = 0; g < global->num_fields; g++) {
-        if (ctx->in_of_global[g] >= 0) {
-            view.columns[g] = ctx->in.columns[ctx->in_of_global[g]];
-        } else {
-            ff_vector_init(&nulls[g], &global->fields[g].type);
-            FF_CHECK_GOTO(status, ops_vector_append_nulls(&nulls[g], ctx->num_in, err), cleanup);
-            view.columns[g] = nulls[g];
-        }
-    }
-    /* Group the inserted rows by partition, keeping input order inside each. */
-    for (size_t part = 0; part < ctx->num_part_dirs; part++) {
-        int64_t count = 0;
-        for (int64_t row = 0; row < ctx->num_in; row++)
-            if (ctx->keep[row] && !ctx->matched[row] && ctx->part_of_row[row] == (int64_t)part)
-                rows[count++] = (uint32_t)row;
+    for (size_t part = 0; part < ctx->num_part_dirs && status == FF_OK; part++) {
+        if (ctx->part_inserted[part])
+            continue;
+        int64_t count = unmatched_rows(ctx, part, rows);
         if (count == 0)
             continue;
-        FF_CHECK_GOTO(status, ops_emit_new(engine, &view, rows, count, ctx->part_dirs[part], err),
-                      cleanup);
-        ctx->stats->rows_inserted += count;
-        ops_engine_count(engine, 0, count);
+        status = ops_emit_new(engine, &ctx->insert_view, rows, count, ctx->part_dirs[part], err);
+        if (status == FF_OK) {
+            ctx->stats->rows_inserted += count;
+            ops_engine_count(engine, 0, count);
+        }
     }
-cleanup:
-    for (int32_t g = 0; nulls && g < global->num_fields; g++)
-        ff_vector_free(&nulls[g]);
-    free(nulls);
     free(rows);
-    free(order);
-    free(view.columns);
     return status;
 }
 
@@ -1279,6 +1335,7 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
         .count = upsert_count,
         .transform = upsert_transform,
         .file_close = upsert_file_close,
+        .unit_end = upsert_unit_end,
         .finish = upsert_finish,
     };
     ff_status status =
@@ -1300,6 +1357,12 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
     ops_keymap_free(&ctx.parts);
     free(ctx.index);
     free(ctx.part_first);
+    for (int32_t g = 0; ctx.insert_nulls && g < ctx.insert_view.num_columns; g++)
+        ff_vector_free(&ctx.insert_nulls[g]);
+    free(ctx.insert_nulls);
+    free(ctx.insert_view.columns);
+    free(ctx.part_files);
+    free(ctx.part_inserted);
     ff_buf_free(&ctx.key);
     ff_buf_free(&ctx.text);
     return status;

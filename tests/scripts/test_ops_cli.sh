@@ -162,3 +162,27 @@ txid=$(sed -n 's/.*"txid":"\([^"]*\)".*/\1/p' <<<"$out")
 ff backups "$ds" restore "$txid" >/dev/null
 [ "$(ff fingerprint "$ds")" = "$fp0" ] || fail "restore did not bring the rows back"
 echo "restore: ok"
+
+# ---- one partition value under two directory spellings: updates in both, one insert ----
+split="$scratch/split"
+mkdir -p "$split/ds/k=a b" "$split/ds/k=a%20b"
+node -e "
+const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
+const db = await DuckDBInstance.create(':memory:');
+const c = await db.connect();
+await c.run(\"COPY (SELECT 'a b' AS k, i AS id, i * 10 AS v FROM range(0, 5) t(i)) TO '$split/ds/k=a b/f1.parquet' (FORMAT parquet)\");
+await c.run(\"COPY (SELECT 'a b' AS k, i AS id, i * 10 AS v FROM range(5, 10) t(i)) TO '$split/ds/k=a%20b/f2.parquet' (FORMAT parquet)\");
+await c.run(\"COPY (SELECT 'a b' AS k, i AS id, i * 100 AS v FROM range(3, 8) t(i) UNION ALL SELECT 'a b', 20, 1) TO '$split/in.parquet' (FORMAT parquet)\");
+" --input-type=module
+out=$(ff upsert "$split/ds" --from "$split/in.parquet" --key id --json --threads 2)
+[ "$(json_field "$out" rows_updated)" = 5 ] || fail "split partition updates: $out"
+[ "$(json_field "$out" rows_inserted)" = 1 ] || fail "split partition inserts: $out"
+got=$(node -e "
+const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
+const db = await DuckDBInstance.create(':memory:');
+const c = await db.connect();
+const r = await c.runAndReadAll(\"SELECT string_agg(id || ':' || v, ',' ORDER BY id) FROM read_parquet('$split/ds/**/*.parquet', hive_partitioning = false)\");
+console.log(r.getRows()[0][0]);
+" --input-type=module)
+[ "$got" = "0:0,1:10,2:20,3:300,4:400,5:500,6:600,7:700,8:80,9:90,20:1" ] || fail "split partition content: $got"
+echo "one partition under two spellings: ok"
