@@ -46,6 +46,8 @@ typedef struct ops_schema {
     const char **sources;           /* file that contributed each field (for messages) */
 } ops_schema;
 
+/* Are two types the same in every attribute? */
+bool ops_type_equal(const ff_type *a, const ff_type *b);
 void ops_schema_init(ops_schema *schema);
 void ops_schema_free(ops_schema *schema);
 /* Index of the field called name, or -1. */

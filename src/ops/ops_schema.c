@@ -35,7 +35,7 @@ ff_table_schema ops_schema_table(const ops_schema *schema) {
     return table;
 }
 
-static bool type_equal(const ff_type *a, const ff_type *b) {
+bool ops_type_equal(const ff_type *a, const ff_type *b) {
     return a->physical == b->physical && a->type_length == b->type_length &&
            a->logical == b->logical && a->int_bit_width == b->int_bit_width &&
            a->int_is_signed == b->int_is_signed && a->precision == b->precision &&
@@ -110,7 +110,7 @@ ff_status ops_schema_merge(ops_schema *schema, const ff_schema *tree, const char
             continue;
         }
         ff_field *field = &schema->fields[idx];
-        if (type_equal(&field->type, &node->type))
+        if (ops_type_equal(&field->type, &node->type))
             continue;
         if (is_plain_signed_int(&field->type) && is_plain_signed_int(&node->type)) {
             if (node->type.physical == FF_PHYSICAL_INT64) {

@@ -243,6 +243,15 @@ static ff_status load_input_file(upsert_ctx *ctx, ops_schema *global, input_sour
                 FF_CHECK_GOTO(status, ops_vector_append_nulls(dst, rows, err), cleanup);
                 continue;
             }
+            /* A column already of the dataset's type is taken as read. */
+            int32_t src = ops_schema_find(&file_schema, ctx->in_schema.fields[idx].name);
+            if (src >= 0 && file_schema.num_fields == batch.num_columns &&
+                ops_type_equal(&file_schema.fields[src].type, &ctx->in_schema.fields[idx].type)) {
+                FF_CHECK_GOTO(status, ops_vector_append(dst, &batch.columns[src], NULL, rows, err),
+                              cleanup);
+                dst->type = ctx->in_schema.fields[idx].type;
+                continue;
+            }
             status = ff_expr_evaluate(casts[idx], &batch, &result, err);
             if (status != FF_OK) {
                 ff_error_prefix(err, "%s: row group %d: column '%s'", source->name, (int)rg,
@@ -333,6 +342,38 @@ static int compare_string_keys(const void *a, const void *b) {
     return compare_bytes(x->bytes, x->len, y->bytes, y->len);
 }
 
+/* Sorts signed integers: byte-wide radix passes on the value with its sign bit flipped. */
+static ff_status sort_ints(int64_t *values, size_t count, ff_error *err) {
+    if (count < 64) {
+        qsort(values, count, sizeof *values, compare_ints);
+        return FF_OK;
+    }
+    uint64_t *keys = (uint64_t *)(void *)values;
+    uint64_t *tmp = ff_malloc(count * sizeof *tmp, "key ranges", err);
+    if (!tmp)
+        return FF_ERR_NO_MEMORY;
+    const uint64_t flip = 1ULL << 63;
+    size_t counts[256];
+    for (int shift = 0; shift < 64; shift += 8) {
+        memset(counts, 0, sizeof counts);
+        for (size_t idx = 0; idx < count; idx++)
+            counts[((keys[idx] ^ flip) >> shift) & 0xff]++;
+        if (counts[((keys[0] ^ flip) >> shift) & 0xff] == count)
+            continue;
+        size_t pos = 0;
+        for (int digit = 0; digit < 256; digit++) {
+            size_t n = counts[digit];
+            counts[digit] = pos;
+            pos += n;
+        }
+        for (size_t idx = 0; idx < count; idx++)
+            tmp[counts[((keys[idx] ^ flip) >> shift) & 0xff]++] = keys[idx];
+        memcpy(keys, tmp, count * sizeof *keys);
+    }
+    free(tmp);
+    return FF_OK;
+}
+
 /* Collects and sorts each partition's input key values, for row-group pruning. */
 static ff_status build_ranges(upsert_ctx *ctx, ff_error *err) {
     int32_t num_keys = ctx->options->num_keys;
@@ -343,7 +384,12 @@ static ff_status build_ranges(upsert_ctx *ctx, ff_error *err) {
     for (int32_t k = 0; k < num_keys; k++) {
         const ff_vector *vec = &ctx->in.columns[ctx->in_of_global[ctx->key_global[k]]];
         bool is_int = key_is_int(&vec->type), is_string = key_is_string(&vec->type);
-        if (!is_int && !is_string)
+        /* A partition column holds one value per partition: its statistics rule nothing out
+         * that the partition did not. */
+        bool is_partition = false;
+        for (size_t col = 0; col < ctx->num_parts; col++)
+            is_partition = is_partition || ctx->part_global[col] == ctx->key_global[k];
+        if ((!is_int && !is_string) || is_partition)
             continue;
         for (size_t part = 0; part < ctx->num_part_dirs; part++)
             ctx->ranges[part * (size_t)num_keys + (size_t)k].is_usable = true;
@@ -393,7 +439,7 @@ static ff_status build_ranges(upsert_ctx *ctx, ff_error *err) {
         for (size_t part = 0; part < ctx->num_part_dirs; part++) {
             key_values *kv = &ctx->ranges[part * (size_t)num_keys + (size_t)k];
             if (is_int)
-                qsort(kv->ints, (size_t)kv->count, sizeof *kv->ints, compare_ints);
+                FF_FORWARD_IF_ERROR(sort_ints(kv->ints, (size_t)kv->count, err));
             else
                 qsort((void *)kv->bytes, (size_t)kv->count, sizeof(string_key),
                       compare_string_keys);
@@ -714,6 +760,21 @@ static int32_t count_selected(const ff_ops_options *options, const char *name, c
     return count;
 }
 
+/* Do slots a and b of vec hold the same bits (both NULL, or the same bytes)? */
+static bool same_slot_bits(const ff_vector *vec, int64_t a, int64_t b) {
+    bool a_null = ff_vector_is_null(vec, a), b_null = ff_vector_is_null(vec, b);
+    if (a_null || b_null)
+        return a_null && b_null;
+    if (vec->type.physical == FF_PHYSICAL_BYTE_ARRAY) {
+        int64_t len = vec->offsets[a + 1] - vec->offsets[a];
+        return len == vec->offsets[b + 1] - vec->offsets[b] &&
+               (len == 0 ||
+                !memcmp(vec->values + vec->offsets[a], vec->values + vec->offsets[b], (size_t)len));
+    }
+    size_t width = (size_t)ff_type_value_width(&vec->type);
+    return !memcmp(vec->values + (size_t)a * width, vec->values + (size_t)b * width, width);
+}
+
 /* Builds the view inserts are taken from: the input's columns in global order, NULL columns
  * for the dataset columns the input lacks. */
 static ff_status build_insert_view(upsert_ctx *ctx, const ops_schema *global, ff_error *err) {
@@ -916,6 +977,16 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     if (!is_selected)
         status = FF_ERR_NO_MEMORY;
     for (int64_t row = 0; row < ctx->num_in && status == FF_OK; row++) {
+        /* Inputs usually come grouped by partition: a row whose partition values are the
+         * previous row's, bit for bit, has its partition. */
+        bool is_same = row > 0;
+        for (size_t col = 0; col < ctx->num_parts && is_same; col++)
+            is_same = same_slot_bits(part_cols[col], row, row - 1);
+        if (is_same) {
+            is_selected[row] = is_selected[row - 1];
+            ctx->part_of_row[row] = ctx->part_of_row[row - 1];
+            continue;
+        }
         ff_buf_reset(&ctx->key);
         int32_t num_matched = 0;
         for (size_t col = 0; col < ctx->num_parts && status == FF_OK; col++) {
