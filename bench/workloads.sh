@@ -7,7 +7,10 @@
 # WORKLOAD_SIZE=medium (default: 20M rows, 2,184 files) or small. PEERS defaults to
 # "duckdb:1 duckdb:2 polars:1 polars:2". FluxForge's time is its whole process (wall);
 # the peers' is their in-script `op_s`, which leaves out node start-up and verification, so
-# the comparison is conservative for FluxForge. After the first FluxForge run of each
+# the comparison is conservative for FluxForge. Every run starts on a fresh copy followed by
+# `sync`: the page cache stays warm, but no run inherits the copy's pending writeback (the
+# commit's fsyncs would otherwise wait for the copy's 500 MB to reach the disk, a cost the
+# peers, which never fsync, do not pay). After the first FluxForge run of each
 # workload, its result is compared with DuckDB's by the shared compare.mjs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -63,7 +66,7 @@ result_of() { # workload copy_dir
 
 for workload in ${WORKLOADS:-w1_repartition w2_compact w3_delete w4_update w5_upsert}; do
   for run_idx in $(seq 1 "$runs"); do
-    rm -rf "$copy"; cp -a "$pristine" "$copy"; mkdir -p "$copy/scratch"
+    rm -rf "$copy"; cp -a "$pristine" "$copy"; mkdir -p "$copy/scratch"; sync
     start=$EPOCHREALTIME
     /usr/bin/time -f '%M' -o "$scratch/rss.txt" bash -c "$(declare -f ff_command); ff=$ff copy=$copy ff_command $workload $copy/trades" > "$scratch/ff_out.json"
     end=$EPOCHREALTIME
@@ -81,7 +84,7 @@ for workload in ${WORKLOADS:-w1_repartition w2_compact w3_delete w4_update w5_up
   for peer_threads in $peers; do
     peer="${peer_threads%%:*}"; threads="${peer_threads##*:}"
     for run_idx in $(seq 1 "$runs"); do
-      rm -rf "$copy"; cp -a "$pristine" "$copy"; mkdir -p "$copy/scratch"
+      rm -rf "$copy"; cp -a "$pristine" "$copy"; mkdir -p "$copy/scratch"; sync
       envs=(env)
       [ "$peer" = duckdb ] && envs+=("DUCKDB_THREADS=$threads")
       [ "$peer" = polars ] && envs+=("POLARS_MAX_THREADS=$threads")
