@@ -721,8 +721,9 @@ static ff_status output_signature(const ff_schema *tree, const ff_reader *source
         const ff_schema_node *node = &tree->nodes[idx];
         const ff_pq_schema_element *el = &node->element;
         FF_FORWARD_IF_ERROR(ff_buf_printf(
-            out, err, "%s|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d;", node->name, node->repetition,
-            node->num_children, el->has_type ? el->type : -1, el->type_length,
+            out, err, "%s|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%d;",
+            idx == 0 ? "" : node->name, /* the root's name means nothing to readers */
+            node->repetition, node->num_children, el->has_type ? el->type : -1, el->type_length,
             el->has_converted_type ? el->converted_type : -1, el->scale, el->precision,
             el->has_field_id ? el->field_id : -1, (int)el->logical_type.kind,
             el->logical_type.decimal_scale, el->logical_type.decimal_precision,
@@ -788,10 +789,18 @@ ff_status ops_emit_new_here(ops_engine *engine, const ff_batch *batch, const uin
     if (num_rows == 0)
         return FF_OK;
     FF_FORWARD_IF_ERROR(ensure_new_tree(engine, err));
+    /* Under the signature the rewritten files' output would have when its schema is the
+     * dataset's and it carries no metadata: the inserts then join that file instead of
+     * starting one more. */
+    ff_buf signature;
+    ff_buf_init(&signature, 0);
     ops_out *out = NULL;
-    FF_FORWARD_IF_ERROR(
-        out_find(engine, &engine->part_outs, dir, "", engine->sh->new_tree, NULL, &out, err));
-    return out_write(out, batch, rows, num_rows, err);
+    ff_status status = output_signature(engine->sh->new_tree, NULL, &signature, err);
+    if (status == FF_OK)
+        status = out_find(engine, &engine->part_outs, dir, (const char *)signature.data,
+                          engine->sh->new_tree, NULL, &out, err);
+    ff_buf_free(&signature);
+    return status == FF_OK ? out_write(out, batch, rows, num_rows, err) : status;
 }
 
 /* Closes a full output of the walk's shared outputs and drops it from the list (its rows count
