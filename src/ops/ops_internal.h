@@ -323,6 +323,10 @@ ff_status ops_emit_new(ops_engine *engine, const ff_batch *batch, const uint32_t
  * the directory, so inserts into existing partitions are written in parallel. */
 ff_status ops_emit_new_here(ops_engine *engine, const ff_batch *batch, const uint32_t *rows,
                             int64_t num_rows, const char *dir, ff_error *err);
+/* Which worker an engine is, 0 .. OPS_MAX_WORKERS - 1: steps keep per-worker scratch by it.
+ * The engine handed to prepare and finish (which never run beside workers) answers 0. */
+#define OPS_MAX_WORKERS 8
+int ops_engine_worker_index(const ops_engine *engine);
 /* The statistics this engine (a worker's own) adds to. */
 ff_ops_stats *ops_engine_stats(ops_engine *engine);
 /* Counts rows the step removed (deleted, de-duplicated) or added (inserted), for validation. */

@@ -102,6 +102,7 @@ typedef struct ops_shared {
 struct ops_engine {
     ops_shared *sh;
     bool owns_shared;
+    int worker_index; /* 0 .. OPS_MAX_WORKERS - 1; 0 for the engine that runs the steps' hooks */
     ff_ops_stats *stats;
     ff_ops_stats local_stats;
     /* The current group's row counts, for validation. */
@@ -384,6 +385,10 @@ ff_status ops_engine_touch(ops_engine *engine, const char *dir, ff_error *err) {
         engine->sh->cfg.stats->partitions_touched++;
     pthread_mutex_unlock(&engine->sh->mutex);
     return status;
+}
+
+int ops_engine_worker_index(const ops_engine *engine) {
+    return engine->worker_index;
 }
 
 ff_ops_stats *ops_engine_stats(ops_engine *engine) {
@@ -1536,7 +1541,7 @@ static ff_status run_group(ops_engine *engine, ops_engine **workers, int num_wor
     sh->next_unit = first_unit;
     sh->num_units = end_unit;
     sh->status = FF_OK;
-    pthread_t threads[8];
+    pthread_t threads[OPS_MAX_WORKERS];
     int num_threads = 0;
     if (end_unit - first_unit > 1) {
         for (int idx = 1; idx < num_workers; idx++) {
@@ -1602,12 +1607,12 @@ static ff_status plan_units(ops_engine *engine, ff_error *err) {
 static int worker_count(const ff_ops_options *opts) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int count = opts->threads > 0 ? opts->threads : (int)(cores > 0 ? cores : 1);
-    return count < 1 ? 1 : count > 8 ? 8 : count;
+    return count < 1 ? 1 : count > OPS_MAX_WORKERS ? OPS_MAX_WORKERS : count;
 }
 
 ff_status ops_engine_run(ops_engine *engine, ff_error *err) {
     ops_shared *sh = engine->sh;
-    ops_engine *workers[8] = {NULL};
+    ops_engine *workers[OPS_MAX_WORKERS] = {NULL};
     int num_workers = worker_count(sh->opts);
     ff_status status = plan_units(engine, err);
     size_t total_units = sh->num_units;
@@ -1618,6 +1623,7 @@ ff_status ops_engine_run(ops_engine *engine, ff_error *err) {
             break;
         }
         workers[idx]->sh = sh;
+        workers[idx]->worker_index = idx;
         workers[idx]->stats = &workers[idx]->local_stats;
         ff_buf_init(&workers[idx]->path_buf, 0);
         ff_buf_init(&workers[idx]->file_signature, 0);

@@ -15,10 +15,12 @@
 #include "parquet/file/file_reader.h"
 #include "util/fileio.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The input's values of one key column in one partition, sorted. */
 typedef struct key_values {
@@ -30,12 +32,22 @@ typedef struct key_values {
     size_t *lens;
 } key_values;
 
+/* Inputs from this many rows on are spilled by partition (spill_input). */
+#define SPILL_MIN_ROWS 65536
+
 /* One input key in the index. */
 typedef struct key_slot {
     uint64_t hash;
     uint32_t row;
     uint32_t part;
 } key_slot;
+
+/* One worker's copy of a partition's input rows, read back from the spill. */
+typedef struct input_cache {
+    int64_t part; /* -1: none */
+    ff_batch batch;
+    ff_batch scratch;
+} input_cache;
 
 typedef struct upsert_file {
     int64_t part;         /* partition entry of the file */
@@ -51,6 +63,9 @@ typedef struct upsert_file {
     ff_vector *merged;
     uint32_t *pairs_file, *pairs_in;
     uint64_t *hashes; /* key hash of each row of the batch */
+    uint32_t *slots;  /* where each matched input row is in the partition's input */
+    bool *same;       /* the matched row's values are all the input's already */
+    ff_batch column;  /* one update column of the row group being counted */
     size_t pairs_cap;
     /* The row group whose matches pairs_* hold from the scan (-1: none), so the rewrite of that
      * row group does not look its keys up again. */
@@ -89,11 +104,23 @@ typedef struct upsert_ctx {
     int64_t *part_first;
     /* Inserts: the input in the global schema (columns it lacks are NULL), the number of
      * dataset files of each partition, and whether a worker has written its inserts. */
-    ff_batch insert_view;
-    ff_vector *insert_nulls;
+    ff_vector *insert_nulls; /* per global field the input lacks: num_in NULLs */
+    int32_t num_insert_nulls;
+    /* Inputs of SPILL_MIN_ROWS rows or more are written out by partition once indexed, and
+     * only their key columns stay in memory (the file comment says why). spill_first[p] is
+     * the first row of partition p in the spill, slot_of_row[r] input row r's position
+     * within its partition there; each worker holds one partition's rows at a time. */
+    char *spill_path;
+    int64_t *spill_first;
+    uint32_t *slot_of_row;
+    input_cache caches[OPS_MAX_WORKERS];
     int64_t *part_files;
     bool *part_inserted;
     int32_t *key_global;
+    /* The keys rows are matched on: those that are not partition columns, whose value the
+     * partition already fixes (all of them when every key is one). */
+    int32_t *match_keys;
+    int32_t num_match_keys;
     int32_t *update_global;
     int32_t num_update;
     ff_buf key, text; /* scratch of the planning, on the main thread */
@@ -609,7 +636,8 @@ static bool upsert_row_group_may_match(void *user, ops_file *file, const ff_colu
 
 /* Do input rows a and b have the same key? */
 static bool input_key_equal(const upsert_ctx *ctx, uint32_t a, uint32_t b) {
-    for (int32_t k = 0; k < ctx->options->num_keys; k++) {
+    for (int32_t m = 0; m < ctx->num_match_keys; m++) {
+        int32_t k = ctx->match_keys[m];
         const ff_vector *vec = &ctx->in.columns[ctx->in_of_global[ctx->key_global[k]]];
         if (!ops_vector_slot_equal(vec, a, vec, b))
             return false;
@@ -664,9 +692,10 @@ static ff_status build_index(upsert_ctx *ctx, const bool *is_selected, ff_error 
         free(hashes);
         return FF_ERR_NO_MEMORY;
     }
-    for (int32_t k = 0; k < ctx->options->num_keys; k++)
-        ops_key_hash_column(&ctx->in.columns[ctx->in_of_global[ctx->key_global[k]]], ctx->num_in,
-                            hashes, k == 0);
+    for (int32_t m = 0; m < ctx->num_match_keys; m++)
+        ops_key_hash_column(
+            &ctx->in.columns[ctx->in_of_global[ctx->key_global[ctx->match_keys[m]]]], ctx->num_in,
+            hashes, m == 0);
     size_t count = 0;
     for (int64_t row = 0; row < ctx->num_in; row++)
         count += is_selected[row];
@@ -775,26 +804,194 @@ static bool same_slot_bits(const ff_vector *vec, int64_t a, int64_t b) {
     return !memcmp(vec->values + (size_t)a * width, vec->values + (size_t)b * width, width);
 }
 
-/* Builds the view inserts are taken from: the input's columns in global order, NULL columns
- * for the dataset columns the input lacks. */
-static ff_status build_insert_view(upsert_ctx *ctx, const ops_schema *global, ff_error *err) {
-    size_t n = (size_t)global->num_fields + 1;
-    ctx->insert_nulls = ff_calloc(n, sizeof *ctx->insert_nulls, "insert", err);
-    ctx->insert_view.columns = ff_calloc(n, sizeof(ff_vector), "insert", err);
-    if (!ctx->insert_nulls || !ctx->insert_view.columns)
+/* NULL columns for the dataset columns the input lacks, long enough for any insert. */
+static ff_status build_insert_nulls(upsert_ctx *ctx, const ops_schema *global, ff_error *err) {
+    ctx->insert_nulls =
+        ff_calloc((size_t)global->num_fields + 1, sizeof *ctx->insert_nulls, "insert", err);
+    if (!ctx->insert_nulls)
         return FF_ERR_NO_MEMORY;
-    ctx->insert_view.num_columns = global->num_fields;
-    ctx->insert_view.num_rows = ctx->num_in;
+    ctx->num_insert_nulls = global->num_fields;
     for (int32_t g = 0; g < global->num_fields; g++) {
-        if (ctx->in_of_global[g] >= 0) {
-            ctx->insert_view.columns[g] = ctx->in.columns[ctx->in_of_global[g]];
-            continue;
-        }
         ff_vector_init(&ctx->insert_nulls[g], &global->fields[g].type);
-        FF_FORWARD_IF_ERROR(ops_vector_append_nulls(&ctx->insert_nulls[g], ctx->num_in, err));
-        ctx->insert_view.columns[g] = ctx->insert_nulls[g];
+        if (ctx->in_of_global[g] < 0)
+            FF_FORWARD_IF_ERROR(ops_vector_append_nulls(&ctx->insert_nulls[g], ctx->num_in, err));
     }
     return FF_OK;
+}
+
+/* Is input column col one of the key columns rows are matched on? */
+static bool is_key_column(const upsert_ctx *ctx, int32_t col) {
+    for (int32_t m = 0; m < ctx->num_match_keys; m++)
+        if (ctx->in_of_global[ctx->key_global[ctx->match_keys[m]]] == col)
+            return true;
+    return false;
+}
+
+/* Writes the kept input rows to a scratch Parquet file, partition after partition in input
+ * order, and frees every input column but the keys. Uncompressed PLAIN pages: the file is
+ * read back once, from the page cache, and should cost no more to write than a copy. */
+static ff_status spill_input(upsert_ctx *ctx, ff_error *err) {
+    enum { GATHER_ROWS = 8192, SPILL_ROW_GROUP_ROWS = 16384 };
+    size_t num_parts = ctx->num_part_dirs;
+    const char *tmpdir = getenv("TMPDIR");
+    ff_buf path;
+    ff_buf_init(&path, 0);
+    ff_status status = ff_buf_printf(&path, err, "%s/fluxforge-upsert-XXXXXX",
+                                     tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if (status != FF_OK)
+        return status;
+    int fd = mkstemp((char *)path.data);
+    if (fd < 0) {
+        status = ff_error_set(err, FF_ERR_IO, "%s: cannot create the input's scratch file: %s",
+                              (const char *)path.data, strerror(errno));
+        ff_buf_free(&path);
+        return status;
+    }
+    close(fd);
+    ctx->spill_path = (char *)path.data; /* owned from here; unlinked at the end */
+    ctx->spill_first = ff_calloc(num_parts + 1, sizeof *ctx->spill_first, "input", err);
+    ctx->slot_of_row = ff_calloc((size_t)ctx->num_in + 1, sizeof *ctx->slot_of_row, "input", err);
+    uint32_t *rows = ff_malloc(((size_t)ctx->num_in + 1) * sizeof *rows, "input", err);
+    int32_t *indices =
+        ff_calloc((size_t)ctx->in_schema.num_fields + 1, sizeof *indices, "input", err);
+    ff_schema *tree = NULL;
+    ff_writer *writer = NULL;
+    ff_batch gather;
+    memset(&gather, 0, sizeof gather);
+    if (!ctx->spill_first || !ctx->slot_of_row || !rows || !indices) {
+        status = FF_ERR_NO_MEMORY;
+        goto cleanup;
+    }
+    for (int32_t idx = 0; idx < ctx->in_schema.num_fields; idx++)
+        indices[idx] = idx;
+    FF_CHECK_GOTO(
+        status,
+        ops_schema_tree(NULL, &ctx->in_schema, indices, ctx->in_schema.num_fields, &tree, err),
+        cleanup);
+    ff_writer_options wopts;
+    ff_writer_options_init(&wopts);
+    wopts.compression = FF_COMPRESSION_UNCOMPRESSED;
+    wopts.use_dictionary = false;
+    wopts.write_statistics = false;
+    wopts.write_page_index = false;
+    wopts.write_page_crc = false;
+    wopts.row_group_rows = SPILL_ROW_GROUP_ROWS;
+    FF_CHECK_GOTO(status, ff_writer_open(ctx->spill_path, tree, &wopts, &writer, err), cleanup);
+    FF_CHECK_GOTO(status, ff_batch_init(&gather, ctx->in.num_columns, err), cleanup);
+    int64_t written = 0;
+    for (size_t part = 0; part < num_parts && status == FF_OK; part++) {
+        ctx->spill_first[part] = written;
+        int64_t count = 0;
+        for (int64_t idx = ctx->part_first[part]; idx < ctx->part_first[part + 1]; idx++)
+            rows[count++] = ctx->index[idx].row;
+        qsort(rows, (size_t)count, sizeof *rows, compare_rows);
+        for (int64_t pos = 0; pos < count; pos++)
+            ctx->slot_of_row[rows[pos]] = (uint32_t)pos;
+        for (int64_t done = 0; done < count && status == FF_OK; done += GATHER_ROWS) {
+            int64_t take = count - done < GATHER_ROWS ? count - done : GATHER_ROWS;
+            for (int32_t col = 0; col < ctx->in.num_columns && status == FF_OK; col++) {
+                ff_vector_reset(&gather.columns[col]);
+                gather.columns[col].type = ctx->in.columns[col].type;
+                status = ops_vector_append(&gather.columns[col], &ctx->in.columns[col], rows + done,
+                                           take, err);
+            }
+            gather.num_rows = take;
+            if (status == FF_OK)
+                status = ff_writer_write_batch(writer, &gather, err);
+        }
+        written += count;
+    }
+    ctx->spill_first[num_parts] = written;
+    if (status == FF_OK)
+        status = ff_writer_close(writer, err);
+    for (int32_t col = 0; col < ctx->in.num_columns && status == FF_OK; col++) {
+        if (is_key_column(ctx, col))
+            continue;
+        ff_type type = ctx->in.columns[col].type;
+        ff_vector_free(&ctx->in.columns[col]);
+        ff_vector_init(&ctx->in.columns[col], &type);
+    }
+cleanup:
+    ff_writer_free(writer);
+    ff_schema_free(tree);
+    ff_batch_free(&gather);
+    free(rows);
+    free(indices);
+    if (status != FF_OK)
+        ff_error_prefix(err, "upsert: input scratch file");
+    return status;
+}
+
+/* The input rows of partition `part`: the input itself, or this worker's copy of the
+ * partition read back from the spill (row groups overlapping the partition, sliced). */
+static ff_status part_input(upsert_ctx *ctx, ops_engine *engine, int64_t part, const ff_batch **out,
+                            ff_error *err) {
+    if (!ctx->spill_path) {
+        *out = &ctx->in;
+        return FF_OK;
+    }
+    input_cache *cache = &ctx->caches[ops_engine_worker_index(engine)];
+    *out = &cache->batch;
+    if (cache->part == part)
+        return FF_OK;
+    cache->part = -1;
+    int32_t num_cols = ctx->in.num_columns;
+    if (cache->batch.num_columns != num_cols) {
+        ff_batch_free(&cache->batch);
+        FF_FORWARD_IF_ERROR(ff_batch_init(&cache->batch, num_cols, err));
+    }
+    for (int32_t col = 0; col < num_cols; col++) {
+        ff_vector_reset(&cache->batch.columns[col]);
+        cache->batch.columns[col].type = ctx->in.columns[col].type;
+    }
+    cache->batch.num_rows = 0;
+    int64_t first = ctx->spill_first[part], end = ctx->spill_first[part + 1];
+    if (first == end) {
+        cache->part = part;
+        return FF_OK;
+    }
+    ff_reader *reader = NULL;
+    uint32_t *slice = NULL;
+    ff_status status = ff_reader_open(ctx->spill_path, NULL, &reader, err);
+    int64_t rg_first = 0;
+    for (int32_t rg = 0; status == FF_OK && rg < ff_reader_num_row_groups(reader); rg++) {
+        int64_t rg_rows = ff_reader_row_group_num_rows(reader, rg);
+        int64_t lo = first > rg_first ? first : rg_first;
+        int64_t hi = end < rg_first + rg_rows ? end : rg_first + rg_rows;
+        if (lo < hi) {
+            status = ff_reader_read_row_group(reader, rg, NULL, -1, &cache->scratch, err);
+            uint32_t *grown =
+                status == FF_OK ? ff_realloc(slice, (size_t)(hi - lo) * sizeof *slice, "input", err)
+                                : NULL;
+            if (status == FF_OK && !grown)
+                status = FF_ERR_NO_MEMORY;
+            if (status == FF_OK) {
+                slice = grown;
+                for (int64_t row = lo; row < hi; row++)
+                    slice[row - lo] = (uint32_t)(row - rg_first);
+            }
+            for (int32_t col = 0; col < num_cols && status == FF_OK; col++)
+                status = ops_vector_append(&cache->batch.columns[col], &cache->scratch.columns[col],
+                                           slice, hi - lo, err);
+            if (status == FF_OK)
+                cache->batch.num_rows += hi - lo;
+        }
+        rg_first += rg_rows;
+    }
+    ff_reader_free(reader);
+    free(slice);
+    ff_batch_free(&cache->scratch);
+    if (status != FF_OK)
+        return ff_error_prefix(err, "upsert: input scratch file");
+    for (int32_t col = 0; col < num_cols; col++)
+        cache->batch.columns[col].type = ctx->in.columns[col].type;
+    cache->part = part;
+    return FF_OK;
+}
+
+/* Where input row `row` is in part_input's batch. */
+static uint32_t input_slot(const upsert_ctx *ctx, uint32_t row) {
+    return ctx->spill_path ? ctx->slot_of_row[row] : row;
 }
 
 static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
@@ -909,6 +1106,21 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
         }
         ctx->part_global[col] = g;
     }
+    ctx->match_keys = ff_calloc((size_t)options->num_keys + 1, sizeof(int32_t), "keys", err);
+    if (!ctx->match_keys) {
+        status = FF_ERR_NO_MEMORY;
+        goto cleanup;
+    }
+    for (int32_t k = 0; k < options->num_keys; k++) {
+        bool is_partition = false;
+        for (size_t col = 0; col < ctx->num_parts; col++)
+            is_partition = is_partition || ctx->part_global[col] == ctx->key_global[k];
+        if (!is_partition)
+            ctx->match_keys[ctx->num_match_keys++] = k;
+    }
+    if (ctx->num_match_keys == 0)
+        for (int32_t k = 0; k < options->num_keys; k++)
+            ctx->match_keys[ctx->num_match_keys++] = k;
     if (options->num_update_columns > 0) {
         for (int32_t idx = 0; idx < options->num_update_columns; idx++) {
             const char *name = options->update_columns[idx];
@@ -1020,6 +1232,13 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     ff_buf_free(&dir);
     if (status != FF_OK)
         goto cleanup;
+    /* One directory per partition, not per row, from here on. */
+    char **dirs = ff_realloc(ctx->part_dirs, (ctx->num_part_dirs + 1) * sizeof *dirs, "input", err);
+    if (!dirs) {
+        status = FF_ERR_NO_MEMORY;
+        goto cleanup;
+    }
+    ctx->part_dirs = dirs;
     /* Existing directories keep their spelling on disk; count each partition's files. */
     ctx->part_files = ff_calloc(ctx->num_part_dirs + 1, sizeof *ctx->part_files, "input", err);
     ctx->part_inserted = ff_calloc(ctx->num_part_dirs + 1, sizeof(bool), "input", err);
@@ -1045,10 +1264,14 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
         }
     }
     FF_CHECK_GOTO(status, build_index(ctx, is_selected, err), cleanup);
-    FF_CHECK_GOTO(status, build_insert_view(ctx, global, err), cleanup);
-    status = build_ranges(ctx, err);
-    if (status == FF_OK)
-        status = build_part_filters(ctx, err);
+    FF_CHECK_GOTO(status, build_insert_nulls(ctx, global, err), cleanup);
+    FF_CHECK_GOTO(status, build_ranges(ctx, err), cleanup);
+    FF_CHECK_GOTO(status, build_part_filters(ctx, err), cleanup);
+    /* Partition numbers of rows are in the index from here on. */
+    free(ctx->part_of_row);
+    ctx->part_of_row = NULL;
+    if (ctx->num_in >= SPILL_MIN_ROWS)
+        status = spill_input(ctx, err);
 cleanup:
     free(is_selected);
     for (size_t idx = 0; sources && idx < num_sources; idx++)
@@ -1080,6 +1303,9 @@ static void upsert_file_free(upsert_ctx *ctx, upsert_file *state) {
     free(state->pairs_file);
     free(state->pairs_in);
     free(state->hashes);
+    free(state->slots);
+    free(state->same);
+    ff_batch_free(&state->column);
     free(state->changed);
     free(state);
 }
@@ -1119,10 +1345,10 @@ static ff_status upsert_file_open(void *user, ops_engine *engine, ops_file *file
         !state->changed)
         return FF_ERR_NO_MEMORY;
     file->num_probe = 0;
-    for (int32_t k = 0; k < ctx->options->num_keys; k++) {
+    for (int32_t k = 0; k < ctx->options->num_keys; k++)
         state->key_eval[k] = file->global_to_eval[ctx->key_global[k]];
-        file->probe[file->num_probe++] = state->key_eval[k];
-    }
+    for (int32_t m = 0; m < ctx->num_match_keys; m++)
+        file->probe[file->num_probe++] = state->key_eval[ctx->match_keys[m]];
     ff_buf quoted;
     ff_buf_init(&quoted, 0);
     ff_status status = FF_OK;
@@ -1130,7 +1356,6 @@ static ff_status upsert_file_open(void *user, ops_engine *engine, ops_file *file
         int32_t g = ctx->update_global[u];
         int32_t eval_idx = file->global_to_eval[g];
         state->update_eval[u] = eval_idx;
-        file->probe[file->num_probe++] = eval_idx;
         if (eval_idx < file->num_file_columns) {
             state->update_out[u] = eval_idx;
         } else {
@@ -1156,10 +1381,12 @@ static ff_status upsert_file_open(void *user, ops_engine *engine, ops_file *file
 /* Does row `row` of a file's batch have the key of input row in_row? */
 static bool file_key_equal(const upsert_ctx *ctx, const upsert_file *state, const ff_batch *batch,
                            int64_t row, uint32_t in_row) {
-    for (int32_t k = 0; k < ctx->options->num_keys; k++)
+    for (int32_t m = 0; m < ctx->num_match_keys; m++) {
+        int32_t k = ctx->match_keys[m];
         if (!ops_vector_slot_equal(&batch->columns[state->key_eval[k]], row,
                                    &ctx->in.columns[ctx->in_of_global[ctx->key_global[k]]], in_row))
             return false;
+    }
     return true;
 }
 
@@ -1181,12 +1408,20 @@ static ff_status find_matches(upsert_ctx *ctx, ops_file *file, const ff_batch *b
         if (!h)
             return FF_ERR_NO_MEMORY;
         state->hashes = h;
+        uint32_t *slots = ff_realloc(state->slots, rows * sizeof *slots, "matches", err);
+        if (!slots)
+            return FF_ERR_NO_MEMORY;
+        state->slots = slots;
+        bool *same = ff_realloc(state->same, rows * sizeof *same, "matches", err);
+        if (!same)
+            return FF_ERR_NO_MEMORY;
+        state->same = same;
         state->pairs_cap = rows;
     }
     *num_pairs = 0;
-    for (int32_t k = 0; k < ctx->options->num_keys; k++)
-        ops_key_hash_column(&batch->columns[state->key_eval[k]], (int64_t)rows, state->hashes,
-                            k == 0);
+    for (int32_t m = 0; m < ctx->num_match_keys; m++)
+        ops_key_hash_column(&batch->columns[state->key_eval[ctx->match_keys[m]]], (int64_t)rows,
+                            state->hashes, m == 0);
     const key_slot *first = ctx->index + ctx->part_first[state->part];
     const key_slot *end = ctx->index + ctx->part_first[state->part + 1];
     for (size_t row = 0; row < rows; row++) {
@@ -1214,8 +1449,12 @@ static ff_status find_matches(upsert_ctx *ctx, ops_file *file, const ff_batch *b
 }
 
 /* Evaluates the update columns for the matched input rows, cast to this file's types. */
-static ff_status eval_updates(upsert_ctx *ctx, upsert_file *state, int64_t num_pairs,
-                              ff_error *err) {
+static ff_status eval_updates(upsert_ctx *ctx, ops_engine *engine, upsert_file *state,
+                              int64_t num_pairs, ff_error *err) {
+    const ff_batch *input = NULL;
+    FF_FORWARD_IF_ERROR(part_input(ctx, engine, state->part, &input, err));
+    for (int64_t pair = 0; pair < num_pairs; pair++)
+        state->slots[pair] = input_slot(ctx, state->pairs_in[pair]);
     if (state->sub.num_columns != ctx->in.num_columns) {
         ff_batch_free(&state->sub);
         FF_FORWARD_IF_ERROR(ff_batch_init(&state->sub, ctx->in.num_columns, err));
@@ -1226,8 +1465,8 @@ static ff_status eval_updates(upsert_ctx *ctx, upsert_file *state, int64_t num_p
     }
     for (int32_t u = 0; u < ctx->num_update; u++) {
         int32_t col = ctx->in_of_global[ctx->update_global[u]];
-        FF_FORWARD_IF_ERROR(ops_vector_append(&state->sub.columns[col], &ctx->in.columns[col],
-                                              state->pairs_in, num_pairs, err));
+        FF_FORWARD_IF_ERROR(ops_vector_append(&state->sub.columns[col], &input->columns[col],
+                                              state->slots, num_pairs, err));
     }
     state->sub.num_rows = num_pairs;
     for (int32_t u = 0; u < ctx->num_update; u++)
@@ -1239,7 +1478,7 @@ static ff_status eval_updates(upsert_ctx *ctx, upsert_file *state, int64_t num_p
 static ff_status upsert_count(void *user, ops_engine *engine, ops_file *file, int32_t rg,
                               int64_t first_row, const ff_batch *batch, int64_t *num_affected,
                               ff_error *err) {
-    (void)engine, (void)first_row;
+    (void)first_row;
     upsert_ctx *ctx = user;
     upsert_file *state = file->step_state;
     int64_t num_pairs = 0;
@@ -1249,18 +1488,32 @@ static ff_status upsert_count(void *user, ops_engine *engine, ops_file *file, in
     *num_affected = 0;
     if (num_pairs == 0)
         return FF_OK;
-    FF_FORWARD_IF_ERROR(eval_updates(ctx, state, num_pairs, err));
-    for (int64_t pair = 0; pair < num_pairs; pair++) {
-        ctx->matched[state->pairs_in[pair]] = true;
-        bool same = true;
-        for (int32_t u = 0; u < ctx->num_update; u++) {
-            if (!ops_vector_slot_equal(&batch->columns[state->update_eval[u]],
-                                       state->pairs_file[pair], &state->results[u], pair)) {
-                same = false;
+    FF_FORWARD_IF_ERROR(eval_updates(ctx, engine, state, num_pairs, err));
+    /* The probe holds the keys only: each update column is decoded on its own here, compared
+     * and let go, so a row group's memory is its keys plus one column, not every column an
+     * upsert may set. The rewrite decodes again only the columns that change. */
+    for (int64_t pair = 0; pair < num_pairs; pair++)
+        state->same[pair] = true;
+    if (!state->column.columns)
+        FF_FORWARD_IF_ERROR(ff_batch_init(&state->column, 0, err));
+    for (int32_t u = 0; u < ctx->num_update; u++) {
+        int32_t eval_idx = state->update_eval[u];
+        const ff_vector *old = &batch->columns[eval_idx];
+        if (eval_idx < file->num_file_columns) {
+            FF_FORWARD_IF_ERROR(
+                ff_reader_read_row_group(file->reader, rg, &eval_idx, 1, &state->column, err));
+            old = &state->column.columns[0];
+        }
+        for (int64_t pair = 0; pair < num_pairs; pair++) {
+            if (!ops_vector_slot_equal(old, state->pairs_file[pair], &state->results[u], pair)) {
+                state->same[pair] = false;
                 state->changed[u] = true;
             }
         }
-        if (same) {
+    }
+    for (int64_t pair = 0; pair < num_pairs; pair++) {
+        ctx->matched[state->pairs_in[pair]] = true;
+        if (state->same[pair]) {
             file->stats->rows_unchanged++;
         } else {
             file->stats->rows_updated++;
@@ -1285,7 +1538,7 @@ static ff_status upsert_transform(void *user, ops_engine *engine, ops_file *file
     }
     state->counted_rg = -1;
     if (num_pairs > 0) {
-        FF_FORWARD_IF_ERROR(eval_updates(ctx, state, num_pairs, err));
+        FF_FORWARD_IF_ERROR(eval_updates(ctx, engine, state, num_pairs, err));
         for (int32_t u = 0; u < ctx->num_update; u++) {
             if (!state->changed[u])
                 continue; /* every match holds this column's new value already */
@@ -1307,9 +1560,9 @@ static bool upsert_keeps_rows_in_place(void *user, ops_file *file, bool *reads, 
     upsert_file *state = file->step_state;
     if (file->num_out_extra > 0)
         return false;
-    for (int32_t k = 0; k < ctx->options->num_keys; k++)
-        if (state->key_eval[k] < file->num_file_columns)
-            reads[state->key_eval[k]] = true;
+    for (int32_t m = 0; m < ctx->num_match_keys; m++)
+        if (state->key_eval[ctx->match_keys[m]] < file->num_file_columns)
+            reads[state->key_eval[ctx->match_keys[m]]] = true;
     for (int32_t u = 0; u < ctx->num_update; u++)
         if (state->changed[u])
             reads[state->update_eval[u]] = writes[state->update_eval[u]] = true;
@@ -1321,14 +1574,44 @@ static void upsert_file_close(void *user, ops_file *file) {
     file->step_state = NULL;
 }
 
-/* The rows of partition `part` that matched nothing, in input order. */
-static int64_t unmatched_rows(const upsert_ctx *ctx, size_t part, uint32_t *rows) {
+/* Inserts the rows of partition `part` that matched nothing, in input order: from a worker
+ * into its own output of the directory (is_worker), or at the finish. */
+static ff_status insert_part(upsert_ctx *ctx, ops_engine *engine, size_t part, bool is_worker,
+                             ff_error *err) {
+    size_t count_max = (size_t)(ctx->part_first[part + 1] - ctx->part_first[part]);
+    if (count_max == 0)
+        return FF_OK;
+    ops_schema *global = ops_engine_schema(engine);
+    uint32_t *rows = ff_malloc(count_max * sizeof *rows, "insert", err);
+    ff_vector *columns = ff_calloc((size_t)global->num_fields + 1, sizeof *columns, "insert", err);
+    ff_status status = rows && columns ? FF_OK : FF_ERR_NO_MEMORY;
     int64_t count = 0;
     for (int64_t idx = ctx->part_first[part]; idx < ctx->part_first[part + 1]; idx++)
-        if (!ctx->matched[ctx->index[idx].row])
+        if (rows && !ctx->matched[ctx->index[idx].row])
             rows[count++] = ctx->index[idx].row;
-    qsort(rows, (size_t)count, sizeof *rows, compare_rows);
-    return count;
+    const ff_batch *input = NULL;
+    if (status == FF_OK && count > 0)
+        status = part_input(ctx, engine, (int64_t)part, &input, err);
+    if (status == FF_OK && count > 0) {
+        qsort(rows, (size_t)count, sizeof *rows, compare_rows);
+        for (int64_t idx = 0; idx < count; idx++)
+            rows[idx] = input_slot(ctx, rows[idx]);
+        ff_batch view = {
+            .columns = columns, .num_columns = global->num_fields, .num_rows = input->num_rows};
+        for (int32_t g = 0; g < global->num_fields; g++)
+            columns[g] = ctx->in_of_global[g] >= 0 ? input->columns[ctx->in_of_global[g]]
+                                                   : ctx->insert_nulls[g];
+        status = is_worker
+                     ? ops_emit_new_here(engine, &view, rows, count, ctx->part_dirs[part], err)
+                     : ops_emit_new(engine, &view, rows, count, ctx->part_dirs[part], err);
+    }
+    if (status == FF_OK) {
+        ops_engine_stats(engine)->rows_inserted += count;
+        ops_engine_count(engine, 0, count);
+    }
+    free(rows);
+    free(columns);
+    return status;
 }
 
 /* A worker has read every file of an existing partition: its inserts are known and are
@@ -1345,18 +1628,7 @@ static ff_status upsert_unit_end(void *user, ops_engine *engine, const ff_datase
     ff_buf_free(&pkey);
     if (!part || ctx->part_files[part->a] != (int64_t)num_files)
         return status;
-    size_t count_max = (size_t)(ctx->part_first[part->a + 1] - ctx->part_first[part->a]);
-    uint32_t *rows = ff_malloc(count_max * sizeof *rows + 1, "insert", err);
-    if (!rows)
-        return FF_ERR_NO_MEMORY;
-    int64_t count = unmatched_rows(ctx, (size_t)part->a, rows);
-    status =
-        ops_emit_new_here(engine, &ctx->insert_view, rows, count, ctx->part_dirs[part->a], err);
-    free(rows);
-    if (status != FF_OK)
-        return status;
-    ops_engine_stats(engine)->rows_inserted += count;
-    ops_engine_count(engine, 0, count);
+    FF_FORWARD_IF_ERROR(insert_part(ctx, engine, (size_t)part->a, true, err));
     ctx->part_inserted[part->a] = true;
     return FF_OK;
 }
@@ -1364,23 +1636,10 @@ static ff_status upsert_unit_end(void *user, ops_engine *engine, const ff_datase
 /* Inserts the rows no worker has written: new partitions, and split ones. */
 static ff_status upsert_finish(void *user, ops_engine *engine, ff_error *err) {
     upsert_ctx *ctx = user;
-    uint32_t *rows = ff_malloc(((size_t)ctx->num_in + 1) * sizeof *rows, "insert", err);
-    if (!rows)
-        return FF_ERR_NO_MEMORY;
     ff_status status = FF_OK;
-    for (size_t part = 0; part < ctx->num_part_dirs && status == FF_OK; part++) {
-        if (ctx->part_inserted[part])
-            continue;
-        int64_t count = unmatched_rows(ctx, part, rows);
-        if (count == 0)
-            continue;
-        status = ops_emit_new(engine, &ctx->insert_view, rows, count, ctx->part_dirs[part], err);
-        if (status == FF_OK) {
-            ctx->stats->rows_inserted += count;
-            ops_engine_count(engine, 0, count);
-        }
-    }
-    free(rows);
+    for (size_t part = 0; part < ctx->num_part_dirs && status == FF_OK; part++)
+        if (!ctx->part_inserted[part])
+            status = insert_part(ctx, engine, part, false, err);
     return status;
 }
 
@@ -1398,6 +1657,8 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
     ops_keymap_init(&ctx.parts);
     ff_buf_init(&ctx.key, 0);
     ff_buf_init(&ctx.text, 0);
+    for (int idx = 0; idx < OPS_MAX_WORKERS; idx++)
+        ctx.caches[idx].part = -1;
     static const ops_step step = {
         .op = "upsert",
         .file_open = upsert_file_open,
@@ -1422,16 +1683,25 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
     free(ctx.part_dirs);
     free(ctx.part_global);
     free(ctx.key_global);
+    free(ctx.match_keys);
     free(ctx.update_global);
     free_ranges(&ctx);
     free_part_filters(&ctx);
     ops_keymap_free(&ctx.parts);
     free(ctx.index);
     free(ctx.part_first);
-    for (int32_t g = 0; ctx.insert_nulls && g < ctx.insert_view.num_columns; g++)
+    for (int32_t g = 0; ctx.insert_nulls && g < ctx.num_insert_nulls; g++)
         ff_vector_free(&ctx.insert_nulls[g]);
     free(ctx.insert_nulls);
-    free(ctx.insert_view.columns);
+    for (int idx = 0; idx < OPS_MAX_WORKERS; idx++) {
+        ff_batch_free(&ctx.caches[idx].batch);
+        ff_batch_free(&ctx.caches[idx].scratch);
+    }
+    if (ctx.spill_path)
+        unlink(ctx.spill_path);
+    free(ctx.spill_path);
+    free(ctx.spill_first);
+    free(ctx.slot_of_row);
     free(ctx.part_files);
     free(ctx.part_inserted);
     ff_buf_free(&ctx.key);

@@ -320,6 +320,40 @@ ff_status ff_reader_column_stats(const ff_reader *reader, int32_t row_group_idx,
     return FF_OK;
 }
 
+/* Once chunks are decoded their mapped pages are dropped from the process (they stay in the
+ * page cache, and come back on a later touch), so resident memory follows the row group being
+ * read rather than growing to the whole file. One call per read: each madvise costs a TLB
+ * shootdown on every thread. */
+static void release_chunks(const ff_reader *reader, const ff_pq_row_group *rg,
+                           const int32_t *columns, int32_t num_columns) {
+    if (!reader->map || num_columns <= 0)
+        return;
+    int64_t lo = INT64_MAX, hi = 0;
+    for (int32_t col_pos = 0; col_pos < num_columns; col_pos++) {
+        const ff_pq_column_chunk *chunk = &rg->columns[columns ? columns[col_pos] : col_pos];
+        if (!chunk->has_meta_data)
+            continue;
+        const ff_pq_column_metadata *meta = &chunk->meta_data;
+        int64_t start = meta->data_page_offset;
+        if (meta->has_dictionary_page_offset && meta->dictionary_page_offset > 0 &&
+            meta->dictionary_page_offset < start)
+            start = meta->dictionary_page_offset;
+        int64_t end;
+        if (start < 0 || __builtin_add_overflow(start, meta->total_compressed_size, &end))
+            continue;
+        lo = start < lo ? start : lo;
+        hi = end > hi ? end : hi;
+    }
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0 || hi <= lo || (uint64_t)hi > reader->map_len)
+        return;
+    uintptr_t base = (uintptr_t)reader->map;
+    uintptr_t first = (base + (uintptr_t)lo + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+    uintptr_t last = (base + (uintptr_t)hi) & ~((uintptr_t)page - 1);
+    if (last > first)
+        (void)madvise((void *)first, last - first, MADV_DONTNEED);
+}
+
 ff_status ff_reader_read_row_group(ff_reader *reader, int32_t row_group_idx, const int32_t *columns,
                                    int32_t num_columns, ff_batch *out, ff_error *err) {
     ff_status status = FF_OK;
@@ -364,6 +398,7 @@ ff_status ff_reader_read_row_group(ff_reader *reader, int32_t row_group_idx, con
         }
     }
     out->num_rows = rg->num_rows;
+    release_chunks(reader, rg, columns, num_columns);
     return FF_OK;
 }
 
