@@ -12,11 +12,17 @@
  *    a validity bitmap; a nested leaf (repeated, or under an optional group) is dense and
  *    carries its definition and repetition levels, as table.h describes.
  *  - Values are dictionary-encoded (RLE_DICTIONARY with a PLAIN dictionary page) until a
- *    chunk's dictionary grows past dictionary_page_bytes, then PLAIN; a chunk whose first
- *    values are more than one in five distinct is PLAIN from the start. Levels are RLE. Data
- *    pages are v1 unless v2 is asked for. Pages hold about page_bytes; row groups are cut at
- *    row_group_bytes of encoded, uncompressed data or row_group_rows rows, whichever comes
- *    first, and a batch may be split over row groups.
+ *    chunk's dictionary grows past dictionary_page_bytes; a chunk whose first values are more
+ *    than one in five distinct has no dictionary at all. The data pages that do not use the
+ *    dictionary take one value encoding per chunk (value_encoding, FF_VALUE_ENCODING_AUTO by
+ *    default): INT32 and INT64 columns (dates, timestamps, integer decimals included)
+ *    DELTA_BINARY_PACKED, FLOAT and DOUBLE columns BYTE_STREAM_SPLIT, each only when a sample
+ *    of the chunk's first such page comes out clearly smaller that way than PLAIN once
+ *    compressed with the file's codec; PLAIN otherwise, and always for the other types.
+ *    Levels are RLE. Data pages are v1 unless v2 is asked for. Pages hold about page_bytes of
+ *    values as PLAIN would store them; row groups are cut at row_group_bytes of encoded,
+ *    uncompressed data or row_group_rows rows, whichever comes first, and a batch may be
+ *    split over row groups.
  *  - Chunk and page statistics (min/max in each type's sort order, null counts), the page
  *    index (ColumnIndex and OffsetIndex of every chunk with more than one page, after the row
  *    groups, before the footer), page CRCs
@@ -66,6 +72,23 @@ typedef enum ff_compression {
     FF_COMPRESSION_LZ4_RAW = 7,
 } ff_compression;
 
+/* How the values of data pages that do not use the dictionary are encoded. */
+typedef enum ff_value_encoding {
+    /* Per column chunk, PLAIN or the type's alternative, whichever is smaller: the first
+     * 16 KiB of the chunk's first page without dictionary are encoded both ways and
+     * compressed with the file's codec, and the alternative must come out at least 1/64
+     * smaller. The alternative is DELTA_BINARY_PACKED for INT32 and INT64, which stores
+     * ordered series (ids, timestamps) in the bits of their steps, and BYTE_STREAM_SPLIT
+     * for FLOAT and DOUBLE, which wins on measurements whose low-order digits look random
+     * (trade sizes, ratios) and compresses several times faster there; prices on a tick grid
+     * stay PLAIN, as their repeating low-order bytes compress better whole. Without
+     * compression only DELTA_BINARY_PACKED can win. */
+    FF_VALUE_ENCODING_AUTO = 0,
+    /* Always PLAIN, for readers without DELTA_BINARY_PACKED or BYTE_STREAM_SPLIT (older
+     * releases of some, such as Polars before mid-2024 for BYTE_STREAM_SPLIT). */
+    FF_VALUE_ENCODING_PLAIN = 1,
+} ff_value_encoding;
+
 /* One key-value metadata pair; value may be NULL (a key without a value). */
 typedef struct ff_key_value {
     const char *key;
@@ -82,12 +105,14 @@ typedef struct ff_writer_options {
     int64_t page_rows;             /* rows per data page at most; 0 (default): no limit,
                                       pages are cut by page_bytes only */
     bool use_dictionary;           /* default true */
-    int64_t dictionary_page_bytes; /* dictionary size that triggers PLAIN; default 1 MiB */
+    int64_t dictionary_page_bytes; /* dictionary size that ends the dictionary; default 1 MiB */
     bool write_statistics;         /* chunk and page min/max/null_count; default true */
     bool write_page_index;         /* ColumnIndex + OffsetIndex; default true */
     bool write_page_crc;           /* CRC-32 in every page header; default true */
     int32_t statistics_truncate_bytes; /* byte-string bounds longer than this are truncated
                                           (not exact); 0 = never; default 64 */
+    /* Encoding of the values of pages without dictionary; default FF_VALUE_ENCODING_AUTO. */
+    ff_value_encoding value_encoding;
     /* Columns that get a bloom filter: top-level names or dotted leaf paths ("a.b.c").
      * Borrowed for the call of ff_writer_open. */
     const char *const *bloom_filter_columns;

@@ -7,7 +7,9 @@
  *   --row-group-size SIZE     row-group limit in bytes of encoded data (K, M, G: powers of 1024)
  *   --row-group-rows N        row-group limit in rows
  *   --page-version 1|2        data page version (default 1)
- *   --no-dictionary           PLAIN values only
+ *   --no-dictionary           no dictionary encoding
+ *   --encoding auto|plain     value encoding of pages without dictionary: auto (default) picks
+ *                             DELTA_BINARY_PACKED or BYTE_STREAM_SPLIT where smaller
  *   --bloom-filter COLS       comma-separated columns that get bloom filters
  *
  * A file that fails is removed from DST and the command stops with exit status 1; the source
@@ -32,7 +34,7 @@
 static const char copy_usage[] =
     "usage: fluxforge copy SRC DST [--compression C[:LEVEL]] [--row-group-size SIZE]\n"
     "                      [--row-group-rows N] [--page-version 1|2] [--no-dictionary]\n"
-    "                      [--bloom-filter COLS]\n";
+    "                      [--bloom-filter COLS] [--encoding auto|plain]\n";
 
 /* Creates every missing directory of `path` up to (not including) its last component. */
 static bool make_parent_dirs(const char *path) {
@@ -151,6 +153,15 @@ int ff_cli_copy(int argc, char **argv) {
                 return FF_EXIT_USAGE;
             }
             options.data_page_version = value[0] - '0';
+            arg_idx++;
+        } else if (!strcmp(arg, "--encoding") && value) {
+            if (strcmp(value, "auto") != 0 && strcmp(value, "plain") != 0) {
+                ff_cli_error("--encoding '%s': use auto or plain", value);
+                free(bloom_columns);
+                return FF_EXIT_USAGE;
+            }
+            options.value_encoding =
+                value[0] == 'a' ? FF_VALUE_ENCODING_AUTO : FF_VALUE_ENCODING_PLAIN;
             arg_idx++;
         } else if (!strcmp(arg, "--bloom-filter") && value) {
             free(bloom_columns);

@@ -8,13 +8,20 @@
 //    page v1/v2, dictionary on/off, nested columns) has the fingerprint DuckDB gives its table.
 // 2. FluxForge files read by DuckDB and Polars exactly: `fluxforge copy` rewrites a DuckDB file
 //    (v2 pages with DELTA encodings) and a Polars file under every codec x page version x
-//    dictionary on/off. For each copy: FluxForge's fingerprint equals the source's; DuckDB
+//    dictionary on/off, and the market file under three codecs x page version x dictionary,
+//    plus once with `--encoding plain`. The market copies must use the value encodings the
+//    writer chooses (4. below), so DuckDB and Polars decode FluxForge's DELTA_BINARY_PACKED and
+//    BYTE_STREAM_SPLIT pages, extremes and special floats included. For each copy: FluxForge's fingerprint equals the source's; DuckDB
 //    reads the same rows as from the source (EXCEPT ALL both ways, with row numbers, and the
 //    same column types) and, for one copy per page version and dictionary setting, the
 //    canonical fingerprint; Polars reads a frame equal to the one it reads from the source.
 // 3. Statistics: for every flat column of every row group of every copy, DuckDB's
 //    parquet_metadata() min/max/null count equal the values DuckDB computes from the rows
 //    (NaN ignored; a truncated byte-string bound brackets the true one).
+// 4. Encodings of the market copies, from DuckDB's parquet_metadata(): the integer series are
+//    DELTA_BINARY_PACKED; the sizes BYTE_STREAM_SPLIT when compressed (PLAIN without
+//    compression); the cent-grid prices never BYTE_STREAM_SPLIT; and `--encoding plain`
+//    leaves neither encoding anywhere.
 // Exit status 0 when everything matched; 1 with the mismatches listed otherwise.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -61,7 +68,7 @@ async function rows(sql) {
 // ---- 1. peer files read by FluxForge ----
 const peerFiles = fs.readdirSync(workDir).filter((f) => f.endsWith('.parquet')).sort();
 const reference = {};
-for (const peer of ['duckdb', 'polars']) {
+for (const peer of ['duckdb', 'polars', 'market']) {
   const base = peerFiles.find((f) => f.startsWith(`${peer}_zstd`));
   reference[peer] = duckdbChecksum(path.join(workDir, base));
 }
@@ -74,22 +81,28 @@ for (const file of peerFiles) {
 // ---- 2. FluxForge copies read by DuckDB and Polars ----
 const ffDir = path.join(workDir, 'fluxforge');
 fs.mkdirSync(ffDir, { recursive: true });
-const sources = ['duckdb_zstd_v2_plain.parquet', 'polars_zstd.parquet'];
 const codecs = ['none', 'snappy', 'gzip', 'brotli', 'zstd', 'lz4_raw'];
+const sources = [['duckdb_zstd_v2_plain.parquet', codecs], ['polars_zstd.parquet', codecs],
+                 ['market_zstd.parquet', ['none', 'snappy', 'zstd']]];
 const copies = [];
-for (const source of sources)
-  for (const codec of codecs)
+function copyFile(source, codec, version, dict, encoding) {
+  const name = `${source.replace('.parquet', '')}__${codec}_v${version}_${dict ? 'dict' : 'plain'}` +
+               `${encoding === 'plain' ? '_plainenc' : ''}.parquet`;
+  const out = path.join(ffDir, name);
+  const args = ['copy', path.join(workDir, source), out, '--compression', codec,
+                '--page-version', String(version), '--row-group-rows', '1000'];
+  if (!dict) args.push('--no-dictionary');
+  if (codec === 'zstd' && !source.startsWith('market')) args.push('--bloom-filter', 'id');
+  if (encoding) args.push('--encoding', encoding);
+  execFileSync(ffCli, args, { encoding: 'utf8' });
+  copies.push({ source, out, name, version, dict, codec, encoding: encoding ?? 'auto' });
+}
+for (const [source, sourceCodecs] of sources)
+  for (const codec of sourceCodecs)
     for (const version of [1, 2])
-      for (const dict of [true, false]) {
-        const name = `${source.replace('.parquet', '')}__${codec}_v${version}_${dict ? 'dict' : 'plain'}.parquet`;
-        const out = path.join(ffDir, name);
-        const args = ['copy', path.join(workDir, source), out, '--compression', codec,
-                      '--page-version', String(version), '--row-group-rows', '1000'];
-        if (!dict) args.push('--no-dictionary');
-        if (codec === 'zstd') args.push('--bloom-filter', 'id');
-        execFileSync(ffCli, args, { encoding: 'utf8' });
-        copies.push({ source, out, name, version, dict, codec });
-      }
+      for (const dict of [true, false])
+        copyFile(source, codec, version, dict);
+copyFile('market_zstd.parquet', 'zstd', 2, false, 'plain');
 
 const polarsFrames = {};
 for (const copy of copies) {
@@ -107,7 +120,8 @@ for (const copy of copies) {
   const [[missing]] = await rows(`SELECT count(*) FROM (${read(src)} EXCEPT ALL ${read(copy.out)})`);
   expect(Number(extra) === 0 && Number(missing) === 0,
          `${copy.name}: DuckDB reads ${extra} rows not in the source and misses ${missing}`);
-  if (copy.codec === codecs[(copy.version * 2 + (copy.dict ? 1 : 0)) % codecs.length]) {
+  if (copy.codec === codecs[(copy.version * 2 + (copy.dict ? 1 : 0)) % codecs.length] ||
+      (peer === 'market' && copy.codec === 'zstd')) {
     const canonical = duckdbChecksum(copy.out);
     expect(canonical === reference[peer], `${copy.name}: DuckDB canonical fingerprint ${canonical}, expected ${reference[peer]}`);
   }
@@ -160,6 +174,28 @@ for (const copy of copies) {
       else expect(same(smax, max), `${where}: max ${smax}, data ${max}`);
     });
   }
+}
+
+// ---- 4. value encodings of the market copies ----
+for (const copy of copies.filter((c) => c.source.startsWith('market'))) {
+  const meta = await rows(`SELECT path_in_schema, list(DISTINCT e ORDER BY e)::VARCHAR
+                           FROM (SELECT path_in_schema, unnest(string_split(encodings, ', ')) AS e
+                                 FROM parquet_metadata(${sq(copy.out)}))
+                           GROUP BY path_in_schema`);
+  const encodings = new Map(meta.map(([column, list]) => [column, list]));
+  const has = (column, encoding) => (encodings.get(column) ?? '').includes(encoding);
+  const where = `${copy.name}: encodings ${JSON.stringify(Object.fromEntries(encodings))}`;
+  if (copy.encoding === 'plain') {
+    expect(![...encodings.values()].some((l) => /DELTA_BINARY_PACKED|BYTE_STREAM_SPLIT/.test(l)),
+           `${where}: --encoding plain wrote DELTA_BINARY_PACKED or BYTE_STREAM_SPLIT`);
+    continue;
+  }
+  for (const column of ['trade_id', 'time', 'amount', 'seq', 'extremes'])
+    expect(has(column, 'DELTA_BINARY_PACKED'), `${where}: ${column} is not DELTA_BINARY_PACKED`);
+  for (const column of ['size', 'size32'])
+    expect(has(column, 'BYTE_STREAM_SPLIT') === (copy.codec !== 'none'),
+           `${where}: ${column} ${copy.codec === 'none' ? 'is' : 'is not'} BYTE_STREAM_SPLIT`);
+  expect(!has('price', 'BYTE_STREAM_SPLIT'), `${where}: price is BYTE_STREAM_SPLIT`);
 }
 
 console.log(`writer interop: ${peerFiles.length} peer files, ${copies.length} FluxForge copies, ${checks} checks, ${failures.length} mismatches`);

@@ -10,6 +10,11 @@
 // Polars writes a table of its own types (integers, floats, strings, booleans, dates,
 // datetimes with and without time zone, lists, structs) once per codec:
 //   OUTDIR/polars_<codec>.parquet
+// DuckDB also writes market data shaped like the benchmark's trades, for the writer's choice
+// of value encodings: a +1 trade id, rising timestamps, a rising INT64 decimal, INT32 and
+// INT64 series with their type's extremes sprinkled in (deltas that wrap), high-entropy
+// DOUBLE and FLOAT sizes with NaN, infinities, -0.0 and nulls, and prices on a cent grid:
+//   OUTDIR/market_zstd.parquet
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -77,6 +82,25 @@ for (const codec of duckCodecs)
       if (!dict) options.push('DICTIONARY_SIZE_LIMIT 1');
       await con.run(`COPY t TO '${file}' (${options.join(', ')})`);
     }
+
+const MARKET_ROWS = 5000;
+await con.run(`COPY (
+SELECT
+  (473225104 + i)::BIGINT AS trade_id,
+  TIMESTAMPTZ '2024-03-01 00:00:00+00' + to_microseconds((i * 100000 + hash(i) % 100000)::BIGINT) AS time,
+  ((i * 1.25)::DECIMAL(18,3)) AS amount,
+  CASE WHEN i % 17 = 5 THEN NULL WHEN i % 500 = 13 THEN -2147483648 WHEN i % 500 = 250 THEN 2147483647
+       ELSE (i * 3)::INTEGER END AS seq,
+  CASE WHEN i % 500 = 13 THEN -9223372036854775808 WHEN i % 500 = 250 THEN 9223372036854775807
+       ELSE i::BIGINT END AS extremes,
+  CASE i % 50 WHEN 7 THEN 'nan'::DOUBLE WHEN 8 THEN '-0.0'::DOUBLE WHEN 9 THEN 'inf'::DOUBLE
+              WHEN 10 THEN '-inf'::DOUBLE WHEN 11 THEN NULL
+              ELSE (hash(i) % 100000000)::DOUBLE / 100000000 * 3 END AS size,
+  CASE i % 50 WHEN 7 THEN 'nan'::FLOAT WHEN 8 THEN '-0.0'::FLOAT WHEN 11 THEN NULL
+              ELSE ((hash(i + 7) % 16777216)::FLOAT / 16777216 + 1) * 1000 END AS size32,
+  (6200000 + sum((hash(i + 3) % 11)::INTEGER - 5) OVER (ORDER BY i))::DOUBLE / 100 AS price
+FROM range(${MARKET_ROWS}) r(i)
+ORDER BY i) TO '${path.join(outDir, 'market_zstd.parquet')}' (FORMAT parquet, COMPRESSION zstd)`);
 
 // Polars: its own in-memory types, built in JavaScript.
 const n = 2000;

@@ -48,7 +48,7 @@ want="$(fp "$src")"
 for opts in "" "--compression snappy" "--compression gzip:9" "--compression brotli" \
             "--compression lz4_raw" "--compression none" "--compression zstd:19" \
             "--page-version 2" "--no-dictionary" "--row-group-rows 1000" "--row-group-size 64K" \
-            "--bloom-filter id,string_col"; do
+            "--bloom-filter id,string_col" "--encoding plain" "--encoding auto"; do
   rm -f "$tmp/out.parquet"
   # shellcheck disable=SC2086
   got="$("$ff" copy "$src" "$tmp/out.parquet" $opts 2>"$tmp/stderr")" || fail "copy $opts: $(cat "$tmp/stderr")"
@@ -87,6 +87,7 @@ got_files="$(cd "$tmp/ds-copy" && find . -type f | sed 's|^\./||' | sort)"
 # --- refusals ---
 expect_bad "unknown codec" "--compression 'lzo'" "$ff" copy "$src" "$tmp/bad.parquet" --compression lzo
 expect_bad "bad page version" "--page-version '3'" "$ff" copy "$src" "$tmp/bad.parquet" --page-version 3
+expect_bad "bad encoding" "--encoding 'delta'" "$ff" copy "$src" "$tmp/bad.parquet" --encoding delta
 expect_bad "bad size" "--row-group-size 'lots'" "$ff" copy "$src" "$tmp/bad.parquet" --row-group-size lots
 expect_bad "unknown option" "--fast" "$ff" copy "$src" "$tmp/bad.parquet" --fast
 expect_bad "unknown bloom column" "no_such" "$ff" copy "$src" "$tmp/bad.parquet" --bloom-filter no_such

@@ -801,6 +801,38 @@ FF_TEST(byte_stream_split_layout) {
     ff_buf_free(&buf);
 }
 
+/* Width 8 is encoded eight values at a time (a byte transpose) plus a tail: the streams must
+ * hold byte k of every present value in order, whatever the runs between nulls. */
+FF_TEST(byte_stream_split_layout_width_8) {
+    rng r = {8};
+    ff_type type = type_of(FF_PHYSICAL_DOUBLE, 0);
+    static const int64_t sizes[] = {7, 8, 9, 16, 23, 61};
+    for (size_t size_idx = 0; size_idx < sizeof sizes / sizeof sizes[0]; size_idx++)
+        for (int null_pct = 0; null_pct <= 30; null_pct += 30) {
+            ff_vector src;
+            random_vector(&src, &type, sizes[size_idx], null_pct, &r);
+            int64_t present = src.length - src.null_count;
+            uint8_t expected[61 * 8];
+            int64_t out_idx = 0;
+            for (int64_t idx = 0; idx < src.length; idx++) {
+                if (ff_vector_is_null(&src, idx))
+                    continue;
+                for (int k = 0; k < 8; k++)
+                    expected[k * present + out_idx] = src.values[idx * 8 + k];
+                out_idx++;
+            }
+            ff_error err;
+            ff_buf buf;
+            ff_buf_init(&buf, 0);
+            EXPECT_OK(ff_byte_stream_split_encode(&src, 0, src.length, &buf, &err), &err);
+            if (buf.len != (size_t)present * 8 || (present && memcmp(buf.data, expected, buf.len)))
+                FF_FAIL_AT("%lld doubles, %lld nulls: streams differ from byte k of each value",
+                           (long long)src.length, (long long)src.null_count);
+            ff_buf_free(&buf);
+            ff_vector_free(&src);
+        }
+}
+
 FF_TEST(byte_stream_split_round_trip) {
     rng r = {5};
     ff_type types[] = {type_of(FF_PHYSICAL_FLOAT, 0),
@@ -889,4 +921,5 @@ FF_TEST_MAIN(FF_CASE(rle_spec_bit_packed_example), FF_CASE(bit_packed_legacy_spe
              FF_CASE(delta_round_trip_widths_and_extremes), FF_CASE(delta_hostile_headers),
              FF_CASE(delta_length_spec_example), FF_CASE(delta_byte_array_spec_example),
              FF_CASE(byte_array_deltas_round_trip), FF_CASE(byte_stream_split_layout),
-             FF_CASE(byte_stream_split_round_trip), FF_CASE(decoders_survive_mutations))
+             FF_CASE(byte_stream_split_layout_width_8), FF_CASE(byte_stream_split_round_trip),
+             FF_CASE(decoders_survive_mutations))

@@ -7,7 +7,9 @@
  * BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY, INT96, FLOAT16, UUID, strings long and short, binary)
  * plus nested shapes (lists, structs, maps, lists of lists, a legacy repeated field), with
  * random null fractions (0, 25 or 100 %), random cardinality (so some chunks stay dictionary-
- * encoded and some fall back), NaN and signed zeros, and writes it in several batches. The
+ * encoded and some fall back), NaN and signed zeros, ordered integer series and high-entropy
+ * floats (so chunks without dictionary also come out DELTA_BINARY_PACKED and
+ * BYTE_STREAM_SPLIT), and writes it in several batches. The
  * matrix runs every codec × data page v1/v2 × dictionary on/off, then edge cases: tiny pages,
  * a tiny dictionary limit, row groups that cut across batches (by rows and by bytes), empty
  * and one-row tables, all-null columns, long strings with truncated statistics.
@@ -16,8 +18,9 @@
  * NaN payloads and -0.0 survive), the schema elements (names, types, annotations, field ids),
  * key-value metadata (ARROW:schema dropped when the schema is not known to be unchanged),
  * created_by, chunk statistics against bounds computed here from the data with a separate
- * implementation of each sort order, the page index against the pages it points at, and
- * that every value of a bloom-filtered chunk is found in its filter. */
+ * implementation of each sort order, the page index against the pages it points at, the
+ * chunk's encodings and encoding_stats against its page headers, and that every value of a
+ * bloom-filtered chunk is found in its filter. */
 #include "ff_test.h"
 
 #include <fluxforge/reader.h>
@@ -83,6 +86,10 @@ enum gen_kind {
     GEN_DEC_FLBA,
     GEN_FLOAT16,
     GEN_FLBA5,
+    GEN_SEQ_I32,   /* rising by 0..3, with rare jumps to the type's ends (wrapping deltas) */
+    GEN_SEQ_I64,   /* timestamps rising by up to 0.2 s, with rare jumps to the ends */
+    GEN_NOISE_F32, /* all mantissa bits random, some NaN, infinities and zeros */
+    GEN_NOISE_F64,
 };
 
 typedef struct leaf_kind {
@@ -144,6 +151,11 @@ static const leaf_kind flat_kinds[] = {
      .precision = 20, .scale = 2},
     {LK("f16", GEN_FLOAT16, FF_PHYSICAL_FIXED_LEN_BYTE_ARRAY, 2, FF_LT_FLOAT16, -1)},
     {LK("flba5", GEN_FLBA5, FF_PHYSICAL_FIXED_LEN_BYTE_ARRAY, 5, FF_LT_NONE, -1)},
+    {LK("seq_i32", GEN_SEQ_I32, FF_PHYSICAL_INT32, 0, FF_LT_NONE, -1)},
+    {LK("seq_ts", GEN_SEQ_I64, FF_PHYSICAL_INT64, 0, FF_LT_TIMESTAMP, FF_CT_TIMESTAMP_MICROS),
+     .unit = 1, .utc = true},
+    {LK("noise_f32", GEN_NOISE_F32, FF_PHYSICAL_FLOAT, 0, FF_LT_NONE, -1)},
+    {LK("noise_f64", GEN_NOISE_F64, FF_PHYSICAL_DOUBLE, 0, FF_LT_NONE, -1)},
 };
 #define NUM_FLAT_KINDS ((int)(sizeof flat_kinds / sizeof flat_kinds[0]))
 
@@ -277,6 +289,7 @@ typedef struct leaf_gen {
     int32_t pool_size;  /* 0: every value fresh */
     ff_buf pool;        /* pool values: u32 length + bytes each */
     int64_t *pool_offsets;
+    int64_t last; /* GEN_SEQ_*: the previous value */
 } leaf_gen;
 
 static const char *const vocabulary[] = {
@@ -466,6 +479,32 @@ static void fresh_value(const leaf_kind *k, rng *r, ff_buf *out, ff_error *err) 
         len = 9;
         break;
     }
+    case GEN_NOISE_F32: {
+        static const float specials[] = {0.0f, -0.0f, NAN, INFINITY, -INFINITY};
+        uint32_t bits = 0x3f800000u | (uint32_t)(rnd(r) & 0x7fffff); /* [1, 2) */
+        float v;
+        memcpy(&v, &bits, 4);
+        if (rnd_unit(r) < 0.03)
+            v = specials[rnd(r) % 5];
+        memcpy(bytes, &v, 4);
+        len = 4;
+        break;
+    }
+    case GEN_NOISE_F64: {
+        static const double specials[] = {0.0, -0.0, NAN, INFINITY, -INFINITY};
+        uint64_t bits = 0x3ff0000000000000ULL | (rnd(r) & 0xfffffffffffffULL); /* [1, 2) */
+        double v;
+        memcpy(&v, &bits, 8);
+        v *= 1000.0;
+        if (rnd_unit(r) < 0.03)
+            v = specials[rnd(r) % 5];
+        memcpy(bytes, &v, 8);
+        len = 8;
+        break;
+    }
+    case GEN_SEQ_I32:
+    case GEN_SEQ_I64: /* stateful: next_value makes these */
+        break;
     case GEN_FLOAT16: {
         static const uint16_t specials[] = {0x0000, 0x8000, 0x7e00, 0x7c00, 0xfc00, 0x0001};
         uint16_t v = rnd_unit(r) < 0.2 ? specials[rnd(r) % 6] : (uint16_t)rnd(r);
@@ -488,7 +527,11 @@ static void leaf_gen_init(leaf_gen *g, const leaf_kind *k, rng *r, ff_error *err
         t.type_length = 12;
     g->width = ff_type_value_width(&t);
     ff_buf_init(&g->pool, 0);
-    if (rnd_unit(r) < 0.6) {
+    bool is_series = k->gen == GEN_SEQ_I32 || k->gen == GEN_SEQ_I64 || k->gen == GEN_NOISE_F32 ||
+                     k->gen == GEN_NOISE_F64;
+    g->last = k->gen == GEN_SEQ_I64 ? 1709251200000000LL + rnd_range(r, 0, 1000000)
+                                    : rnd_range(r, -1000, 1000);
+    if (!is_series && rnd_unit(r) < 0.6) {
         g->pool_size = (int32_t)rnd_range(r, 1, 40);
         g->pool_offsets = calloc((size_t)g->pool_size + 1, sizeof(int64_t));
         for (int32_t i = 0; i < g->pool_size; i++) {
@@ -517,6 +560,23 @@ static const uint8_t *next_value(leaf_gen *g, rng *r, ff_buf *scratch, size_t *l
         return entry + 4;
     }
     ff_buf_reset(scratch);
+    if (g->kind->gen == GEN_SEQ_I32 || g->kind->gen == GEN_SEQ_I64) {
+        bool is_i64 = g->kind->gen == GEN_SEQ_I64;
+        double p = rnd_unit(r);
+        if (p < 0.002)
+            g->last = is_i64 ? INT64_MAX : INT32_MAX;
+        else if (p < 0.004)
+            g->last = is_i64 ? INT64_MIN : INT32_MIN;
+        else
+            g->last = (int64_t)((uint64_t)g->last + (uint64_t)rnd_range(r, 0, is_i64 ? 200000 : 3));
+        if (!is_i64)
+            g->last = (int32_t)(uint32_t)(uint64_t)g->last;
+        uint8_t bytes[8];
+        ff_store_le64(bytes, (uint64_t)g->last);
+        ff_buf_append(scratch, bytes, (size_t)g->width, err);
+        *len = (size_t)g->width;
+        return scratch->data;
+    }
     if (g->width) {
         fresh_value(g->kind, r, scratch, err);
         *len = (size_t)g->width;
@@ -1219,6 +1279,87 @@ done:
     return failures;
 }
 
+/* The chunk's encodings list and encoding_stats against its page headers: encoding_stats
+ * counts exactly the pages of each (page type, encoding); every encoding a page uses is
+ * listed, and every listed encoding but RLE (which levels use) is used by a page. */
+static int check_chunk_encodings(const uint8_t *file, size_t file_len,
+                                 const ff_pq_column_chunk *chunk, const char *label) {
+    ff_error err;
+    ff_arena arena;
+    ff_arena_init(&arena, 0);
+    const ff_pq_column_metadata *md = &chunk->meta_data;
+    int64_t start =
+        md->has_dictionary_page_offset ? md->dictionary_page_offset : md->data_page_offset;
+    int failures = 0;
+    if (start < 0 || (uint64_t)start + (uint64_t)md->total_compressed_size > file_len) {
+        fprintf(stderr, "  %s: chunk lies outside the file\n", label);
+        return 1;
+    }
+    enum { MAX_KINDS = 16 };
+    int32_t kinds[MAX_KINDS][3]; /* page type, encoding, pages */
+    int num_kinds = 0;
+    ff_cursor cur;
+    ff_cursor_init(&cur, file + start, (size_t)md->total_compressed_size);
+    while (ff_cursor_remaining(&cur) > 0) {
+        ff_pq_page_header header;
+        if (ff_thrift_decode_page_header(&cur, &arena, &header, &err) != FF_OK ||
+            ff_cursor_skip(&cur, (size_t)header.compressed_page_size, &err) != FF_OK) {
+            fprintf(stderr, "  %s: page headers unreadable: %s\n", label, err.message);
+            failures++;
+            break;
+        }
+        int32_t encoding = header.type == FF_PAGE_DATA ? header.data_page_header.encoding
+                           : header.type == FF_PAGE_DATA_V2
+                               ? header.data_page_header_v2.encoding
+                               : header.dictionary_page_header.encoding;
+        int kind_idx = 0;
+        while (kind_idx < num_kinds &&
+               (kinds[kind_idx][0] != header.type || kinds[kind_idx][1] != encoding))
+            kind_idx++;
+        if (kind_idx == num_kinds && num_kinds < MAX_KINDS) {
+            kinds[num_kinds][0] = header.type;
+            kinds[num_kinds][1] = encoding;
+            kinds[num_kinds++][2] = 0;
+        }
+        if (kind_idx < MAX_KINDS)
+            kinds[kind_idx][2]++;
+    }
+    if (md->num_encoding_stats != num_kinds) {
+        fprintf(stderr, "  %s: %d encoding_stats entries, pages show %d (page type, encoding)\n",
+                label, md->num_encoding_stats, num_kinds);
+        failures++;
+    }
+    for (int kind_idx = 0; kind_idx < num_kinds; kind_idx++) {
+        bool counted = false, listed = false;
+        for (int32_t stat_idx = 0; stat_idx < md->num_encoding_stats; stat_idx++) {
+            const ff_pq_page_encoding_stats *st = &md->encoding_stats[stat_idx];
+            if (st->page_type == kinds[kind_idx][0] && st->encoding == kinds[kind_idx][1] &&
+                st->count == kinds[kind_idx][2])
+                counted = true;
+        }
+        for (int32_t enc_idx = 0; enc_idx < md->num_encodings; enc_idx++)
+            listed |= md->encodings[enc_idx] == kinds[kind_idx][1];
+        if (!counted || !listed) {
+            fprintf(stderr, "  %s: %d pages of type %d in encoding %d are %s\n", label,
+                    kinds[kind_idx][2], kinds[kind_idx][0], kinds[kind_idx][1],
+                    !listed ? "not in the encodings list" : "not counted in encoding_stats");
+            failures++;
+        }
+    }
+    for (int32_t enc_idx = 0; enc_idx < md->num_encodings; enc_idx++) {
+        bool used = md->encodings[enc_idx] == FF_ENC_RLE;
+        for (int kind_idx = 0; kind_idx < num_kinds; kind_idx++)
+            used |= kinds[kind_idx][1] == md->encodings[enc_idx];
+        if (!used) {
+            fprintf(stderr, "  %s: encoding %d is listed but no page uses it\n", label,
+                    md->encodings[enc_idx]);
+            failures++;
+        }
+    }
+    ff_arena_free(&arena);
+    return failures;
+}
+
 static int check_bloom_filter(const uint8_t *file, size_t file_len, const ff_pq_column_chunk *chunk,
                               const trace *t, const char *label) {
     const ff_pq_column_metadata *md = &chunk->meta_data;
@@ -1405,6 +1546,7 @@ static void run_trip(const trip *tr, int *ff_test_failures) {
                 const ff_pq_column_chunk *chunk = &md->row_groups[rg_idx].columns[col];
                 if (tr->options.write_page_index)
                     *ff_test_failures += check_page_index(file, file_len, chunk, rg_rows, label);
+                *ff_test_failures += check_chunk_encodings(file, file_len, chunk, label);
                 for (int b = 0; b < num_bloom; b++)
                     if (!strcmp(tr->bloom[b], leaf->name))
                         *ff_test_failures +=

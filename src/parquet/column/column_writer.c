@@ -38,6 +38,26 @@
  * (measurements, prices, ids). */
 #define FF_DICT_EARLY_VALUES 1024
 
+/* The value encoding of a chunk's pages without dictionary is chosen once, on the first such
+ * page: its first FF_ENCODING_SAMPLE_BYTES of PLAIN values are encoded the alternative way
+ * (DELTA_BINARY_PACKED for integers, BYTE_STREAM_SPLIT for floats), both are compressed with
+ * the chunk's codec, and the alternative is taken when it saves at least
+ * 1/FF_ENCODING_MIN_SAVING. Calibrated on DuckDB-written trades of eight products (chunks of
+ * 25,000 to 90,000 values), compressed size alternative / PLAIN with ZSTD 3, 16 KiB sample
+ * and whole chunk:
+ *   trade_id    INT64, +1 steps                 0.015        0.0003-0.0013   DELTA
+ *   time        INT64 microseconds, rising      0.75-0.83    0.75-0.83       DELTA
+ *   size        DOUBLE, 8 random digits         0.93-0.96    0.90-0.94       BYTE_STREAM_SPLIT
+ *   spread_bps  DOUBLE, computed (BTC, ETH)     0.95-0.97    0.91-0.94       BYTE_STREAM_SPLIT
+ *   price, bid, ask, mid: DOUBLE on a cent grid 1.31-3.65    1.25-4.0        PLAIN
+ * A cent grid leaves a double's low-order mantissa bytes only a hundred patterns, which ZSTD
+ * matches whole in PLAIN values but BYTE_STREAM_SPLIT scatters over five streams; random
+ * digits have no such patterns, and splitting off the sign, exponent and leading mantissa
+ * bytes lets them compress. The sample errs towards 1 (it is small), hence the small margin;
+ * it costs two compressions of 16 KiB per chunk. */
+#define FF_ENCODING_SAMPLE_BYTES (16 * 1024)
+#define FF_ENCODING_MIN_SAVING   64
+
 struct ff_column_writer {
     const ff_schema_node *leaf;
     ff_type type;
@@ -97,7 +117,11 @@ struct ff_column_writer {
     int64_t chunk_levels, chunk_rows;
     int64_t data_uncompressed, data_compressed; /* page headers included */
     int64_t dict_uncompressed, dict_compressed;
-    int32_t num_plain_pages, num_dict_data_pages;
+    /* FF_ENC_PLAIN, FF_ENC_DELTA_BINARY_PACKED or FF_ENC_BYTE_STREAM_SPLIT for the chunk's
+     * pages with values but no dictionary; -1 until the first such page is flushed. */
+    int32_t value_encoding;
+    /* Data pages by value encoding (pages without values count as PLAIN). */
+    int32_t num_plain_pages, num_dict_data_pages, num_delta_pages, num_split_pages;
     ff_stats chunk_stats;
     ff_page_index_builder page_index;
     ff_hash_set bloom_set;
@@ -118,7 +142,8 @@ void ff_column_writer_reset_chunk(ff_column_writer *cw) {
     cw->chunk_levels = cw->chunk_rows = 0;
     cw->data_uncompressed = cw->data_compressed = 0;
     cw->dict_uncompressed = cw->dict_compressed = 0;
-    cw->num_plain_pages = cw->num_dict_data_pages = 0;
+    cw->value_encoding = -1;
+    cw->num_plain_pages = cw->num_dict_data_pages = cw->num_delta_pages = cw->num_split_pages = 0;
     ff_stats_reset(&cw->chunk_stats);
     ff_page_index_reset(&cw->page_index);
     ff_hash_set_clear(&cw->bloom_set);
@@ -737,6 +762,69 @@ static ff_status encode_def_levels_v1(ff_column_writer *cw, ff_buf *out, ff_erro
     return status;
 }
 
+/* Appends the first num_values values of the open page (PLAIN in page_values) to out as
+ * FF_ENC_DELTA_BINARY_PACKED (INT32, INT64) or FF_ENC_BYTE_STREAM_SPLIT (FLOAT, DOUBLE). */
+static ff_status encode_values(ff_column_writer *cw, int32_t encoding, int64_t num_values,
+                               ff_buf *out, ff_error *err) {
+    if (encoding == FF_ENC_DELTA_BINARY_PACKED)
+        return ff_delta_binary_packed_encode(
+            cw->page_values.data, cw->type.physical == FF_PHYSICAL_INT64, num_values, out, err);
+    ff_vector view;
+    ff_vector_init(&view, &cw->type);
+    view.length = num_values;
+    view.values = cw->page_values.data;
+    view.values_len = (size_t)num_values * (size_t)cw->width;
+    return ff_byte_stream_split_encode(&view, 0, num_values, out, err);
+}
+
+/* Sets the chunk's value encoding from the open page, which has values and no dictionary
+ * (see FF_ENCODING_SAMPLE_BYTES). Uses scratch->body and scratch->compressed, so it runs
+ * before the page is assembled in them. */
+static ff_status choose_value_encoding(ff_column_writer *cw, ff_error *err) {
+    cw->value_encoding = FF_ENC_PLAIN;
+    int32_t alternative;
+    switch (cw->type.physical) {
+    case FF_PHYSICAL_INT32:
+    case FF_PHYSICAL_INT64:
+        alternative = FF_ENC_DELTA_BINARY_PACKED;
+        break;
+    case FF_PHYSICAL_FLOAT:
+    case FF_PHYSICAL_DOUBLE:
+        alternative = FF_ENC_BYTE_STREAM_SPLIT;
+        break;
+    default:
+        return FF_OK;
+    }
+    if (!cw->opts.auto_value_encoding)
+        return FF_OK;
+    int64_t sample = FF_ENCODING_SAMPLE_BYTES / cw->width;
+    if (sample > cw->page_num_values)
+        sample = cw->page_num_values;
+    ff_buf *encoded = &cw->scratch->body, *compressed = &cw->scratch->compressed;
+    ff_buf_reset(encoded);
+    ff_status status = encode_values(cw, alternative, sample, encoded, err);
+    if (status != FF_OK)
+        return status;
+    size_t plain_len = (size_t)sample * (size_t)cw->width, alternative_len = encoded->len;
+    if (cw->opts.codec != FF_CODEC_UNCOMPRESSED) {
+        ff_buf_reset(compressed);
+        status = ff_codec_compress(cw->scratch->codec_ctx, cw->opts.codec, cw->opts.codec_level,
+                                   cw->page_values.data, plain_len, compressed, err);
+        plain_len = compressed->len;
+        ff_buf_reset(compressed);
+        if (status == FF_OK)
+            status = ff_codec_compress(cw->scratch->codec_ctx, cw->opts.codec, cw->opts.codec_level,
+                                       encoded->data, encoded->len, compressed, err);
+        alternative_len = compressed->len;
+        if (status != FF_OK)
+            return status;
+    }
+    if ((uint64_t)alternative_len * FF_ENCODING_MIN_SAVING <=
+        (uint64_t)plain_len * (FF_ENCODING_MIN_SAVING - 1))
+        cw->value_encoding = alternative;
+    return FF_OK;
+}
+
 /* Encodes and compresses the open page into the chunk. is_last says the chunk ends with it:
  * a chunk's only page carries no statistics in its header, since the chunk's say the same. */
 static ff_status flush_page(ff_column_writer *cw, bool is_last, ff_error *err) {
@@ -751,6 +839,18 @@ static ff_status flush_page(ff_column_writer *cw, bool is_last, ff_error *err) {
         status = judge_dictionary(cw, err);
         if (status != FF_OK)
             return status;
+    }
+    int32_t encoding = FF_ENC_PLAIN;
+    if (cw->page_num_values > 0 && cw->dict_mode) {
+        encoding = FF_ENC_RLE_DICTIONARY;
+    } else if (cw->page_num_values > 0) {
+        /* Before the body is assembled: the choice borrows the scratch buffers. */
+        if (cw->value_encoding < 0) {
+            status = choose_value_encoding(cw, err);
+            if (status != FF_OK)
+                return status;
+        }
+        encoding = cw->value_encoding;
     }
     bool is_v2 = cw->opts.page_version == 2;
     ff_buf *body = &scratch->body;
@@ -774,8 +874,7 @@ static ff_status flush_page(ff_column_writer *cw, bool is_last, ff_error *err) {
     if (status != FF_OK)
         return status;
 
-    bool uses_dict = cw->dict_mode && cw->page_num_values > 0;
-    if (uses_dict) {
+    if (encoding == FF_ENC_RLE_DICTIONARY) {
         int bit_width = dict_index_bit_width(cw);
         status = ff_buf_append_byte(body, (uint8_t)bit_width, err);
         if (status == FF_OK)
@@ -788,14 +887,18 @@ static ff_status flush_page(ff_column_writer *cw, bool is_last, ff_error *err) {
         packed.values = cw->page_values.data;
         packed.values_len = cw->page_values.len;
         status = ff_plain_encode(&packed, 0, packed.length, body, err);
-    } else {
+    } else if (encoding == FF_ENC_PLAIN) {
         status = ff_buf_append(body, cw->page_values.data, cw->page_values.len, err);
+    } else {
+        status = encode_values(cw, encoding, cw->page_num_values, body, err);
     }
     if (status != FF_OK)
         return status;
 
     ff_pq_statistics page_statistics;
-    bool only_page = is_last && cw->num_plain_pages + cw->num_dict_data_pages == 0;
+    bool only_page = is_last && cw->num_plain_pages + cw->num_dict_data_pages +
+                                        cw->num_delta_pages + cw->num_split_pages ==
+                                    0;
     bool header_statistics = cw->opts.write_statistics && !only_page;
     if (header_statistics) {
         status = ff_stats_to_thrift(&cw->page_stats, cw->opts.truncate_len, &cw->page_arena,
@@ -808,7 +911,7 @@ static ff_status flush_page(ff_column_writer *cw, bool is_last, ff_error *err) {
         .codec = cw->opts.codec,
         .codec_level = cw->opts.codec_level,
         .write_crc = cw->opts.write_page_crc,
-        .encoding = uses_dict ? FF_ENC_RLE_DICTIONARY : FF_ENC_PLAIN,
+        .encoding = encoding,
         .num_values = (int32_t)cw->page_levels,
         .num_nulls = (int32_t)(cw->page_levels - cw->page_num_values),
         .num_rows = (int32_t)cw->page_rows,
@@ -840,11 +943,20 @@ static ff_status flush_page(ff_column_writer *cw, bool is_last, ff_error *err) {
     cw->chunk_rows += cw->page_rows;
     cw->data_uncompressed += uncompressed_len;
     cw->data_compressed += page_len;
-    if (uses_dict) {
+    switch (encoding) {
+    case FF_ENC_RLE_DICTIONARY:
         cw->num_dict_data_pages++;
         cw->has_dict_pages = true;
-    } else {
+        break;
+    case FF_ENC_DELTA_BINARY_PACKED:
+        cw->num_delta_pages++;
+        break;
+    case FF_ENC_BYTE_STREAM_SPLIT:
+        cw->num_split_pages++;
+        break;
+    default:
         cw->num_plain_pages++;
+        break;
     }
     cw->page_levels = cw->page_rows = 0;
     cw->page_def_uniform = true;
@@ -983,19 +1095,23 @@ ff_status ff_column_writer_describe_chunk(ff_column_writer *cw, int64_t file_off
         md->dictionary_page_offset = file_offset;
     }
 
-    /* Encodings in use, each once: PLAIN (values or dictionary page), RLE (levels),
-     * RLE_DICTIONARY (indices). */
-    md->encodings = ff_arena_array(arena, 3, sizeof(int32_t), err);
+    /* Encodings in use, each once, in parquet.thrift order: PLAIN (values or dictionary page),
+     * RLE (levels), DELTA_BINARY_PACKED, RLE_DICTIONARY (indices), BYTE_STREAM_SPLIT. */
+    md->encodings = ff_arena_array(arena, 5, sizeof(int32_t), err);
     if (!md->encodings)
         return FF_ERR_NO_MEMORY;
     if (cw->num_plain_pages > 0 || cw->dict_page.len > 0)
         md->encodings[md->num_encodings++] = FF_ENC_PLAIN;
     if (cw->max_def > 0 || cw->max_rep > 0)
         md->encodings[md->num_encodings++] = FF_ENC_RLE;
+    if (cw->num_delta_pages > 0)
+        md->encodings[md->num_encodings++] = FF_ENC_DELTA_BINARY_PACKED;
     if (cw->num_dict_data_pages > 0)
         md->encodings[md->num_encodings++] = FF_ENC_RLE_DICTIONARY;
+    if (cw->num_split_pages > 0)
+        md->encodings[md->num_encodings++] = FF_ENC_BYTE_STREAM_SPLIT;
 
-    md->encoding_stats = ff_arena_array(arena, 3, sizeof(ff_pq_page_encoding_stats), err);
+    md->encoding_stats = ff_arena_array(arena, 5, sizeof(ff_pq_page_encoding_stats), err);
     if (!md->encoding_stats)
         return FF_ERR_NO_MEMORY;
     int32_t data_page_type = cw->opts.page_version == 2 ? FF_PAGE_DATA_V2 : FF_PAGE_DATA;
@@ -1008,6 +1124,12 @@ ff_status ff_column_writer_describe_chunk(ff_column_writer *cw, int64_t file_off
     if (cw->num_plain_pages > 0)
         md->encoding_stats[md->num_encoding_stats++] =
             (ff_pq_page_encoding_stats){data_page_type, FF_ENC_PLAIN, cw->num_plain_pages};
+    if (cw->num_delta_pages > 0)
+        md->encoding_stats[md->num_encoding_stats++] = (ff_pq_page_encoding_stats){
+            data_page_type, FF_ENC_DELTA_BINARY_PACKED, cw->num_delta_pages};
+    if (cw->num_split_pages > 0)
+        md->encoding_stats[md->num_encoding_stats++] = (ff_pq_page_encoding_stats){
+            data_page_type, FF_ENC_BYTE_STREAM_SPLIT, cw->num_split_pages};
 
     /* path_in_schema: the names from below the root down to the leaf. */
     int32_t depth = cw->leaf->depth;

@@ -8,12 +8,17 @@
  * at a row boundary (repetition level 0), which the page index and data page v2 require.
  *
  * Values are dictionary-encoded (RLE_DICTIONARY, PLAIN dictionary page) while the dictionary's
- * PLAIN size stays within dictionary_bytes, and PLAIN after that: the page being filled is
- * re-encoded as PLAIN from the dictionary, and the rest of the chunk stays PLAIN. When the
- * chunk's first values (or first page) show too many distinct values, or a dictionary plus
- * indices no smaller than the PLAIN values, the chunk is written PLAIN with no dictionary
- * page at all. Statistics are kept per page (page header, ColumnIndex) and per chunk
- * (ColumnMetaData); a bloom filter collects the chunk's distinct hashes when asked for. */
+ * PLAIN size stays within dictionary_bytes, and without the dictionary after that: the page
+ * being filled is re-expanded to PLAIN values from the dictionary, and the rest of the chunk
+ * does without. When the chunk's first values (or first page) show too many distinct values,
+ * or a dictionary plus indices no smaller than the PLAIN values, the chunk has no dictionary
+ * page at all. Pages without the dictionary hold PLAIN values until they are flushed, and
+ * are then written in the chunk's value encoding: PLAIN, or, with auto_value_encoding,
+ * DELTA_BINARY_PACKED (INT32, INT64) or BYTE_STREAM_SPLIT (FLOAT, DOUBLE) when a sample of
+ * the first such page compresses clearly smaller that way (see choose_value_encoding).
+ * Pages are cut by their PLAIN size whatever the encoding, so a page covers the same rows.
+ * Statistics are kept per page (page header, ColumnIndex) and per chunk (ColumnMetaData); a
+ * bloom filter collects the chunk's distinct hashes when asked for. */
 #ifndef FF_PARQUET_COLUMN_WRITER_H
 #define FF_PARQUET_COLUMN_WRITER_H
 
@@ -35,7 +40,8 @@ typedef struct ff_column_writer_options {
     int64_t page_bytes;   /* target encoded size of a data page */
     int64_t page_rows;    /* rows per page at most; 0 = no limit */
     bool use_dictionary;
-    int64_t dictionary_bytes; /* PLAIN size at which the dictionary gives way to PLAIN */
+    int64_t dictionary_bytes; /* PLAIN size at which the chunk stops using the dictionary */
+    bool auto_value_encoding; /* choose DELTA_BINARY_PACKED / BYTE_STREAM_SPLIT over PLAIN */
     bool write_statistics;    /* chunk and page statistics, ColumnIndex */
     bool write_page_index;    /* ColumnIndex + OffsetIndex */
     bool write_page_crc;

@@ -125,6 +125,9 @@ static ff_status check_options(const ff_writer_options *o, ff_error *err) {
     if (o->data_page_version != 1 && o->data_page_version != 2)
         return ff_error_set(err, FF_ERR_INVALID_ARGUMENT, "data page version %d is not 1 or 2",
                             o->data_page_version);
+    if (o->value_encoding != FF_VALUE_ENCODING_AUTO && o->value_encoding != FF_VALUE_ENCODING_PLAIN)
+        return ff_error_set(err, FF_ERR_INVALID_ARGUMENT, "unknown value encoding choice %d",
+                            (int)o->value_encoding);
     if (o->row_group_bytes <= 0 || o->row_group_rows <= 0 || o->page_bytes <= 0 ||
         o->page_rows < 0 || o->dictionary_page_bytes < 0 || o->statistics_truncate_bytes < 0)
         return ff_error_set(err, FF_ERR_INVALID_ARGUMENT,
@@ -316,6 +319,7 @@ ff_status ff_writer_open(const char *path, const ff_schema *schema,
         .page_rows = options->page_rows,
         .use_dictionary = options->use_dictionary,
         .dictionary_bytes = options->dictionary_page_bytes,
+        .auto_value_encoding = options->value_encoding == FF_VALUE_ENCODING_AUTO,
         .write_statistics = options->write_statistics,
         .write_page_index = options->write_page_index,
         .write_page_crc = options->write_page_crc,
