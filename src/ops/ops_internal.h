@@ -135,6 +135,22 @@ void ops_partition_facts(const ff_field *fields, const int32_t *partition_fields
 ff_status ops_verify_file(void *user, const char *root, const ff_dataset_file *file,
                           const ff_discovery *discovery, ff_error *err);
 
+/* ---- Spill files (spill.c) ---------------------------------------------------------------- */
+
+/* Blocks of rows set aside in an unnamed scratch file (see spill.c). */
+typedef struct ops_spill ops_spill;
+/* Creates an empty spill for batches of num_columns flat columns of these types (copied).
+ * FF_ERR_IO when no scratch file can be made in TMPDIR (or /tmp). */
+ff_status ops_spill_create(const ff_type *types, int32_t num_columns, ops_spill **out,
+                           ff_error *err);
+void ops_spill_free(ops_spill *spill);
+/* Appends rows[0 .. num_rows) of batch (all rows in order when rows is NULL) as one block and
+ * gives its number. One thread at a time; FF_ERR_NO_SPACE when the disk is full. */
+ff_status ops_spill_append(ops_spill *spill, const ff_batch *batch, const uint32_t *rows,
+                           int64_t num_rows, int64_t *block, ff_error *err);
+/* Reads block `block` into out (its vectors reused). Thread-safe once appending is over. */
+ff_status ops_spill_read(const ops_spill *spill, int64_t block, ff_batch *out, ff_error *err);
+
 /* ---- Key map ----------------------------------------------------------------------------- */
 
 /* An open-addressing hash map from byte strings to two int64 payloads. Entries are kept

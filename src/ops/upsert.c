@@ -15,12 +15,10 @@
 #include "parquet/file/file_reader.h"
 #include "util/fileio.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* The input's values of one key column in one partition, sorted. */
 typedef struct key_values {
@@ -46,7 +44,6 @@ typedef struct key_slot {
 typedef struct input_cache {
     int64_t part; /* -1: none */
     ff_batch batch;
-    ff_batch scratch;
 } input_cache;
 
 typedef struct upsert_file {
@@ -106,12 +103,11 @@ typedef struct upsert_ctx {
      * dataset files of each partition, and whether a worker has written its inserts. */
     ff_vector *insert_nulls; /* per global field the input lacks: num_in NULLs */
     int32_t num_insert_nulls;
-    /* Inputs of SPILL_MIN_ROWS rows or more are written out by partition once indexed, and
-     * only their key columns stay in memory (the file comment says why). spill_first[p] is
-     * the first row of partition p in the spill, slot_of_row[r] input row r's position
-     * within its partition there; each worker holds one partition's rows at a time. */
-    char *spill_path;
-    int64_t *spill_first;
+    /* Inputs of SPILL_MIN_ROWS rows or more are set aside by partition once indexed, and only
+     * their match keys stay in memory (the file comment says why). slot_of_row[r] is input
+     * row r's position in its partition's block; each worker holds one block at a time. */
+    ops_spill *spill;
+    int64_t *part_block; /* spill block of each partition's rows, -1: none */
     uint32_t *slot_of_row;
     input_cache caches[OPS_MAX_WORKERS];
     int64_t *part_files;
@@ -827,106 +823,52 @@ static bool is_key_column(const upsert_ctx *ctx, int32_t col) {
     return false;
 }
 
-/* Writes the kept input rows to a scratch Parquet file, partition after partition in input
- * order, and frees every input column but the keys. Uncompressed PLAIN pages: the file is
- * read back once, from the page cache, and should cost no more to write than a copy. */
+/* Sets the kept input rows aside, one spill block per partition in input order, and frees
+ * every input column but the match keys. */
 static ff_status spill_input(upsert_ctx *ctx, ff_error *err) {
-    enum { GATHER_ROWS = 8192, SPILL_ROW_GROUP_ROWS = 16384 };
     size_t num_parts = ctx->num_part_dirs;
-    const char *tmpdir = getenv("TMPDIR");
-    ff_buf path;
-    ff_buf_init(&path, 0);
-    ff_status status = ff_buf_printf(&path, err, "%s/fluxforge-upsert-XXXXXX",
-                                     tmpdir && *tmpdir ? tmpdir : "/tmp");
-    if (status != FF_OK)
-        return status;
-    int fd = mkstemp((char *)path.data);
-    if (fd < 0) {
-        status = ff_error_set(err, FF_ERR_IO, "%s: cannot create the input's scratch file: %s",
-                              (const char *)path.data, strerror(errno));
-        ff_buf_free(&path);
-        return status;
-    }
-    close(fd);
-    ctx->spill_path = (char *)path.data; /* owned from here; unlinked at the end */
-    ctx->spill_first = ff_calloc(num_parts + 1, sizeof *ctx->spill_first, "input", err);
+    int32_t num_cols = ctx->in.num_columns;
+    ff_type *types = ff_calloc((size_t)num_cols + 1, sizeof *types, "input", err);
+    ctx->part_block = ff_calloc(num_parts + 1, sizeof *ctx->part_block, "input", err);
     ctx->slot_of_row = ff_calloc((size_t)ctx->num_in + 1, sizeof *ctx->slot_of_row, "input", err);
     uint32_t *rows = ff_malloc(((size_t)ctx->num_in + 1) * sizeof *rows, "input", err);
-    int32_t *indices =
-        ff_calloc((size_t)ctx->in_schema.num_fields + 1, sizeof *indices, "input", err);
-    ff_schema *tree = NULL;
-    ff_writer *writer = NULL;
-    ff_batch gather;
-    memset(&gather, 0, sizeof gather);
-    if (!ctx->spill_first || !ctx->slot_of_row || !rows || !indices) {
-        status = FF_ERR_NO_MEMORY;
-        goto cleanup;
-    }
-    for (int32_t idx = 0; idx < ctx->in_schema.num_fields; idx++)
-        indices[idx] = idx;
-    FF_CHECK_GOTO(
-        status,
-        ops_schema_tree(NULL, &ctx->in_schema, indices, ctx->in_schema.num_fields, &tree, err),
-        cleanup);
-    ff_writer_options wopts;
-    ff_writer_options_init(&wopts);
-    wopts.compression = FF_COMPRESSION_UNCOMPRESSED;
-    wopts.use_dictionary = false;
-    wopts.write_statistics = false;
-    wopts.write_page_index = false;
-    wopts.write_page_crc = false;
-    wopts.row_group_rows = SPILL_ROW_GROUP_ROWS;
-    FF_CHECK_GOTO(status, ff_writer_open(ctx->spill_path, tree, &wopts, &writer, err), cleanup);
-    FF_CHECK_GOTO(status, ff_batch_init(&gather, ctx->in.num_columns, err), cleanup);
-    int64_t written = 0;
+    ff_status status =
+        types && ctx->part_block && ctx->slot_of_row && rows ? FF_OK : FF_ERR_NO_MEMORY;
+    for (int32_t col = 0; col < num_cols && status == FF_OK; col++)
+        types[col] = ctx->in.columns[col].type;
+    if (status == FF_OK)
+        status = ops_spill_create(types, num_cols, &ctx->spill, err);
     for (size_t part = 0; part < num_parts && status == FF_OK; part++) {
-        ctx->spill_first[part] = written;
         int64_t count = 0;
         for (int64_t idx = ctx->part_first[part]; idx < ctx->part_first[part + 1]; idx++)
             rows[count++] = ctx->index[idx].row;
+        ctx->part_block[part] = -1;
+        if (count == 0)
+            continue;
         qsort(rows, (size_t)count, sizeof *rows, compare_rows);
         for (int64_t pos = 0; pos < count; pos++)
             ctx->slot_of_row[rows[pos]] = (uint32_t)pos;
-        for (int64_t done = 0; done < count && status == FF_OK; done += GATHER_ROWS) {
-            int64_t take = count - done < GATHER_ROWS ? count - done : GATHER_ROWS;
-            for (int32_t col = 0; col < ctx->in.num_columns && status == FF_OK; col++) {
-                ff_vector_reset(&gather.columns[col]);
-                gather.columns[col].type = ctx->in.columns[col].type;
-                status = ops_vector_append(&gather.columns[col], &ctx->in.columns[col], rows + done,
-                                           take, err);
-            }
-            gather.num_rows = take;
-            if (status == FF_OK)
-                status = ff_writer_write_batch(writer, &gather, err);
-        }
-        written += count;
+        status = ops_spill_append(ctx->spill, &ctx->in, rows, count, &ctx->part_block[part], err);
     }
-    ctx->spill_first[num_parts] = written;
-    if (status == FF_OK)
-        status = ff_writer_close(writer, err);
-    for (int32_t col = 0; col < ctx->in.num_columns && status == FF_OK; col++) {
+    for (int32_t col = 0; col < num_cols && status == FF_OK; col++) {
         if (is_key_column(ctx, col))
             continue;
         ff_type type = ctx->in.columns[col].type;
         ff_vector_free(&ctx->in.columns[col]);
         ff_vector_init(&ctx->in.columns[col], &type);
     }
-cleanup:
-    ff_writer_free(writer);
-    ff_schema_free(tree);
-    ff_batch_free(&gather);
+    free(types);
     free(rows);
-    free(indices);
     if (status != FF_OK)
-        ff_error_prefix(err, "upsert: input scratch file");
+        ff_error_prefix(err, "upsert: setting the input aside");
     return status;
 }
 
 /* The input rows of partition `part`: the input itself, or this worker's copy of the
- * partition read back from the spill (row groups overlapping the partition, sliced). */
+ * partition's block. */
 static ff_status part_input(upsert_ctx *ctx, ops_engine *engine, int64_t part, const ff_batch **out,
                             ff_error *err) {
-    if (!ctx->spill_path) {
+    if (!ctx->spill) {
         *out = &ctx->in;
         return FF_OK;
     }
@@ -935,63 +877,20 @@ static ff_status part_input(upsert_ctx *ctx, ops_engine *engine, int64_t part, c
     if (cache->part == part)
         return FF_OK;
     cache->part = -1;
-    int32_t num_cols = ctx->in.num_columns;
-    if (cache->batch.num_columns != num_cols) {
-        ff_batch_free(&cache->batch);
-        FF_FORWARD_IF_ERROR(ff_batch_init(&cache->batch, num_cols, err));
+    if (ctx->part_block[part] < 0) {
+        ff_batch_reset(&cache->batch);
+    } else {
+        ff_status status = ops_spill_read(ctx->spill, ctx->part_block[part], &cache->batch, err);
+        if (status != FF_OK)
+            return ff_error_prefix(err, "upsert: reading the input back");
     }
-    for (int32_t col = 0; col < num_cols; col++) {
-        ff_vector_reset(&cache->batch.columns[col]);
-        cache->batch.columns[col].type = ctx->in.columns[col].type;
-    }
-    cache->batch.num_rows = 0;
-    int64_t first = ctx->spill_first[part], end = ctx->spill_first[part + 1];
-    if (first == end) {
-        cache->part = part;
-        return FF_OK;
-    }
-    ff_reader *reader = NULL;
-    uint32_t *slice = NULL;
-    ff_status status = ff_reader_open(ctx->spill_path, NULL, &reader, err);
-    int64_t rg_first = 0;
-    for (int32_t rg = 0; status == FF_OK && rg < ff_reader_num_row_groups(reader); rg++) {
-        int64_t rg_rows = ff_reader_row_group_num_rows(reader, rg);
-        int64_t lo = first > rg_first ? first : rg_first;
-        int64_t hi = end < rg_first + rg_rows ? end : rg_first + rg_rows;
-        if (lo < hi) {
-            status = ff_reader_read_row_group(reader, rg, NULL, -1, &cache->scratch, err);
-            uint32_t *grown =
-                status == FF_OK ? ff_realloc(slice, (size_t)(hi - lo) * sizeof *slice, "input", err)
-                                : NULL;
-            if (status == FF_OK && !grown)
-                status = FF_ERR_NO_MEMORY;
-            if (status == FF_OK) {
-                slice = grown;
-                for (int64_t row = lo; row < hi; row++)
-                    slice[row - lo] = (uint32_t)(row - rg_first);
-            }
-            for (int32_t col = 0; col < num_cols && status == FF_OK; col++)
-                status = ops_vector_append(&cache->batch.columns[col], &cache->scratch.columns[col],
-                                           slice, hi - lo, err);
-            if (status == FF_OK)
-                cache->batch.num_rows += hi - lo;
-        }
-        rg_first += rg_rows;
-    }
-    ff_reader_free(reader);
-    free(slice);
-    ff_batch_free(&cache->scratch);
-    if (status != FF_OK)
-        return ff_error_prefix(err, "upsert: input scratch file");
-    for (int32_t col = 0; col < num_cols; col++)
-        cache->batch.columns[col].type = ctx->in.columns[col].type;
     cache->part = part;
     return FF_OK;
 }
 
 /* Where input row `row` is in part_input's batch. */
 static uint32_t input_slot(const upsert_ctx *ctx, uint32_t row) {
-    return ctx->spill_path ? ctx->slot_of_row[row] : row;
+    return ctx->spill ? ctx->slot_of_row[row] : row;
 }
 
 static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
@@ -1693,14 +1592,10 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
     for (int32_t g = 0; ctx.insert_nulls && g < ctx.num_insert_nulls; g++)
         ff_vector_free(&ctx.insert_nulls[g]);
     free(ctx.insert_nulls);
-    for (int idx = 0; idx < OPS_MAX_WORKERS; idx++) {
+    for (int idx = 0; idx < OPS_MAX_WORKERS; idx++)
         ff_batch_free(&ctx.caches[idx].batch);
-        ff_batch_free(&ctx.caches[idx].scratch);
-    }
-    if (ctx.spill_path)
-        unlink(ctx.spill_path);
-    free(ctx.spill_path);
-    free(ctx.spill_first);
+    ops_spill_free(ctx.spill);
+    free(ctx.part_block);
     free(ctx.slot_of_row);
     free(ctx.part_files);
     free(ctx.part_inserted);

@@ -186,3 +186,31 @@ console.log(r.getRows()[0][0]);
 " --input-type=module)
 [ "$got" = "0:0,1:10,2:20,3:300,4:400,5:500,6:600,7:700,8:80,9:90,20:1" ] || fail "split partition content: $got"
 echo "one partition under two spellings: ok"
+
+# ---- a large input (set aside by partition while the upsert runs) equals DuckDB's merge ----
+big="$scratch/big"
+mkdir -p "$big"
+node -e "
+const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
+const db = await DuckDBInstance.create(':memory:');
+const c = await db.connect();
+await c.run(\"CREATE TABLE t AS SELECT 'p' || (i % 4) AS p, i AS id, CASE WHEN i % 11 = 0 THEN NULL ELSE i * 0.5 END AS v, CASE WHEN i % 13 = 0 THEN NULL ELSE 's' || (i % 97) END AS s FROM range(0, 200000) r(i)\");
+await c.run(\"COPY t TO '$big/ds' (FORMAT parquet, PARTITION_BY (p), WRITE_PARTITION_COLUMNS true)\");
+await c.run(\"CREATE TABLE u AS SELECT 'p' || (i % 5) AS p, i AS id, CASE WHEN i % 17 = 0 THEN NULL ELSE -i * 1.0 END AS v, CASE WHEN i % 19 = 0 THEN NULL ELSE 'u' || (i % 23) END AS s FROM range(160000, 240000) r(i) ORDER BY p, id\");
+await c.run(\"COPY u TO '$big/in.parquet' (FORMAT parquet)\");
+const q = \"SELECT count(*), sum(hash(p, id, v, s)) FROM (SELECT * FROM t ANTI JOIN u USING (p, id) UNION ALL SELECT * FROM u)\";
+const r = await c.runAndReadAll(q);
+console.log(r.getRows()[0].join(' '));
+" --input-type=module >"$big/expected"
+out=$(ff upsert "$big/ds" --from "$big/in.parquet" --key p,id --threads 2 --json)
+got=$(node -e "
+const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
+const db = await DuckDBInstance.create(':memory:');
+const c = await db.connect();
+const r = await c.runAndReadAll(\"SELECT count(*), sum(hash(p, id, v, s)) FROM read_parquet('$big/ds/**/*.parquet', hive_partitioning = false)\");
+console.log(r.getRows()[0].join(' '));
+" --input-type=module)
+[ "$got" = "$(cat "$big/expected")" ] || fail "large upsert differs from DuckDB: $got vs $(cat "$big/expected"): $out"
+[ "$(json_field "$out" rows_inserted)" = 72000 ] || fail "large upsert inserts: $out"
+[ "$(json_field "$out" rows_updated)" = 8000 ] || fail "large upsert updates: $out"
+echo "large upsert input: ok"

@@ -221,6 +221,58 @@ FF_TEST(key_hashes_follow_slot_equality) {
     ff_vector_free(&s);
 }
 
+/* Spill blocks read back exactly what was appended: int64 values with nulls and strings with
+ * nulls and empties, for rows in one run, in long runs, scattered, and none at all; blocks
+ * read in any order, into reused vectors. */
+FF_TEST(spill_blocks_round_trip) {
+    enum { ROWS = 3000 };
+    int64_t ints[ROWS];
+    const char *strings[ROWS];
+    const char *names[] = {"alpha", "", NULL, "a much longer string value", "z"};
+    for (int idx = 0; idx < ROWS; idx++) {
+        ints[idx] = idx % 7 == 0 ? INT64_MIN : (int64_t)idx * 1000003;
+        strings[idx] = names[idx % 5];
+    }
+    ff_batch batch;
+    ff_error err;
+    EXPECT_OK(ff_batch_init(&batch, 2, &err), &err);
+    make_i64(&batch.columns[0], ints, ROWS);
+    make_strings(&batch.columns[1], strings, ROWS);
+    batch.num_rows = ROWS;
+    ff_type types[2] = {batch.columns[0].type, batch.columns[1].type};
+    ops_spill *spill = NULL;
+    EXPECT_OK(ops_spill_create(types, 2, &spill, &err), &err);
+    static uint32_t runs[ROWS], scattered[ROWS];
+    int64_t num_runs = 0, num_scattered = 0;
+    for (int idx = 0; idx < ROWS; idx++) {
+        if ((idx / 500) % 2 == 0)
+            runs[num_runs++] = (uint32_t)idx; /* three runs of 500 */
+        if (idx % 3 == 1)
+            scattered[num_scattered++] = (uint32_t)idx;
+    }
+    const uint32_t *row_sets[4] = {NULL, runs, scattered, runs};
+    int64_t counts[4] = {ROWS, num_runs, num_scattered, 0};
+    int64_t blocks[4];
+    for (int set = 0; set < 4; set++)
+        EXPECT_OK(ops_spill_append(spill, &batch, row_sets[set], counts[set], &blocks[set], &err),
+                  &err);
+    ff_batch back;
+    EXPECT_OK(ff_batch_init(&back, 0, &err), &err);
+    for (int pass = 3; pass >= 0; pass--) {
+        int set = pass == 0 ? 2 : pass; /* read out of order, one block twice */
+        EXPECT_OK(ops_spill_read(spill, blocks[set], &back, &err), &err);
+        EXPECT_EQ_INT(back.num_rows, counts[set]);
+        for (int64_t idx = 0; idx < counts[set]; idx++) {
+            int64_t row = row_sets[set] ? row_sets[set][idx] : idx;
+            EXPECT_TRUE(ops_vector_slot_equal(&back.columns[0], idx, &batch.columns[0], row));
+            EXPECT_TRUE(ops_vector_slot_equal(&back.columns[1], idx, &batch.columns[1], row));
+        }
+    }
+    ff_batch_free(&back);
+    ops_spill_free(spill);
+    ff_batch_free(&batch);
+}
+
 FF_TEST(partition_text_and_scalar_round_trip) {
     ff_type date = {.physical = FF_PHYSICAL_INT32, .logical = FF_LOGICAL_DATE};
     int32_t days = 20418; /* 2025-11-26 */
@@ -491,7 +543,7 @@ FF_TEST(upsert_skips_row_groups_by_statistics_and_bloom_filters) {
 
 FF_TEST_MAIN(FF_CASE(append_gathers_rows_with_nulls), FF_CASE(merge_replaces_selected_strings),
              FF_CASE(keys_agree_across_drifted_types), FF_CASE(key_hashes_follow_slot_equality),
-             FF_CASE(partition_text_and_scalar_round_trip), FF_CASE(key_map_finds_what_it_holds),
-             FF_CASE(schema_union_widens_and_refuses),
+             FF_CASE(spill_blocks_round_trip), FF_CASE(partition_text_and_scalar_round_trip),
+             FF_CASE(key_map_finds_what_it_holds), FF_CASE(schema_union_widens_and_refuses),
              FF_CASE(api_delete_update_dedup_on_a_scratch_dataset),
              FF_CASE(upsert_skips_row_groups_by_statistics_and_bloom_filters))
