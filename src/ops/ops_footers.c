@@ -11,6 +11,7 @@
  * the read-only commands (inspect, schema) for their per-file facts. */
 #include "ops/ops_internal.h"
 
+#include "parquet/file/file_reader.h"
 #include "util/check.h"
 
 #include <pthread.h>
@@ -36,6 +37,7 @@ typedef ff_status (*footer_path_fn)(const void *user, size_t file_idx, char *out
 
 /* One window: workers claim indices [first, end) under the mutex. */
 typedef struct footer_window {
+    bool footer_only; /* ff_reader_open_footer: the metadata is all the caller reads */
     footer_path_fn path_of;
     const void *path_user;
     footer_slot *slots; /* one per file of the window */
@@ -48,7 +50,9 @@ static void open_one(const footer_window *window, size_t file_idx, footer_slot *
     ff_error_clear(&slot->error);
     slot->status = window->path_of(window->path_user, file_idx, path, &slot->error);
     if (slot->status == FF_OK)
-        slot->status = ff_reader_open(path, NULL, &slot->reader, &slot->error);
+        slot->status = window->footer_only
+                           ? ff_reader_open_footer(path, NULL, &slot->reader, &slot->error)
+                           : ff_reader_open(path, NULL, &slot->reader, &slot->error);
 }
 
 static void *footer_worker(void *arg) {
@@ -86,13 +90,14 @@ int ops_footer_threads(int32_t requested) {
 
 /* The engine of both entry points: window after window, open in parallel, then hand the
  * readers to each_fn in index order; the first failure in that order ends the walk. */
-static ff_status footers_each(size_t num_files, int num_threads, footer_path_fn path_of,
-                              const void *path_user, ff_footer_fn each_fn, void *each_user,
-                              ff_error *err) {
+static ff_status footers_each(size_t num_files, int num_threads, bool footer_only,
+                              footer_path_fn path_of, const void *path_user, ff_footer_fn each_fn,
+                              void *each_user, ff_error *err) {
     num_threads = ops_footer_threads(num_threads);
     size_t window_len = (size_t)num_threads * FOOTERS_PER_THREAD;
     footer_window window;
     memset(&window, 0, sizeof window);
+    window.footer_only = footer_only;
     window.path_of = path_of;
     window.path_user = path_user;
     window.slots = ff_calloc(window_len, sizeof *window.slots, "footers", err);
@@ -131,7 +136,7 @@ static ff_status path_from_list(const void *user, size_t file_idx, char *out, ff
 
 ff_status ff_read_footers(const char *const *paths, size_t num_paths, int32_t threads,
                           ff_footer_fn fn, void *user, ff_error *err) {
-    return footers_each(num_paths, threads, path_from_list, paths, fn, user, err);
+    return footers_each(num_paths, threads, false, path_from_list, paths, fn, user, err);
 }
 
 typedef struct merge_ctx {
@@ -157,6 +162,6 @@ static ff_status merge_one(void *user, size_t file_idx, ff_reader *reader, ff_er
 ff_status ops_merge_footers(const char *root, const ff_discovery *discovery, int num_threads,
                             ops_schema *schema, ff_error *err) {
     merge_ctx ctx = {root, discovery, schema};
-    return footers_each(discovery->num_files, num_threads, path_from_discovery, &ctx, merge_one,
-                        &ctx, err);
+    return footers_each(discovery->num_files, num_threads, true, path_from_discovery, &ctx,
+                        merge_one, &ctx, err);
 }

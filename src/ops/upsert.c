@@ -365,6 +365,37 @@ static int compare_string_keys(const void *a, const void *b) {
     return compare_bytes(x->bytes, x->len, y->bytes, y->len);
 }
 
+/* Sorts row numbers ascending: byte-wide radix passes (the rows of a large partition would
+ * otherwise cost a comparison sort on every insert and spill). */
+static ff_status sort_rows(uint32_t *rows, size_t count, ff_error *err) {
+    if (count < 64) {
+        qsort(rows, count, sizeof *rows, compare_rows);
+        return FF_OK;
+    }
+    uint32_t *tmp = ff_malloc(count * sizeof *tmp, "rows", err);
+    if (!tmp)
+        return FF_ERR_NO_MEMORY;
+    size_t counts[256];
+    for (int shift = 0; shift < 32; shift += 8) {
+        memset(counts, 0, sizeof counts);
+        for (size_t idx = 0; idx < count; idx++)
+            counts[(rows[idx] >> shift) & 0xff]++;
+        if (counts[(rows[0] >> shift) & 0xff] == count)
+            continue;
+        size_t pos = 0;
+        for (int digit = 0; digit < 256; digit++) {
+            size_t n = counts[digit];
+            counts[digit] = pos;
+            pos += n;
+        }
+        for (size_t idx = 0; idx < count; idx++)
+            tmp[counts[(rows[idx] >> shift) & 0xff]++] = rows[idx];
+        memcpy(rows, tmp, count * sizeof *rows);
+    }
+    free(tmp);
+    return FF_OK;
+}
+
 /* Sorts signed integers: byte-wide radix passes on the value with its sign bit flipped. */
 static ff_status sort_ints(int64_t *values, size_t count, ff_error *err) {
     if (count < 64) {
@@ -845,7 +876,9 @@ static ff_status spill_input(upsert_ctx *ctx, ff_error *err) {
         ctx->part_block[part] = -1;
         if (count == 0)
             continue;
-        qsort(rows, (size_t)count, sizeof *rows, compare_rows);
+        status = sort_rows(rows, (size_t)count, err);
+        if (status != FF_OK)
+            break;
         for (int64_t pos = 0; pos < count; pos++)
             ctx->slot_of_row[rows[pos]] = (uint32_t)pos;
         status = ops_spill_append(ctx->spill, &ctx->in, rows, count, &ctx->part_block[part], err);
@@ -1491,8 +1524,9 @@ static ff_status insert_part(upsert_ctx *ctx, ops_engine *engine, size_t part, b
     const ff_batch *input = NULL;
     if (status == FF_OK && count > 0)
         status = part_input(ctx, engine, (int64_t)part, &input, err);
+    if (status == FF_OK && count > 0)
+        status = sort_rows(rows, (size_t)count, err);
     if (status == FF_OK && count > 0) {
-        qsort(rows, (size_t)count, sizeof *rows, compare_rows);
         for (int64_t idx = 0; idx < count; idx++)
             rows[idx] = input_slot(ctx, rows[idx]);
         ff_batch view = {

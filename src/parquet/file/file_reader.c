@@ -33,7 +33,8 @@ struct ff_reader {
     char *name; /* the path as given, for messages */
     const uint8_t *data;
     size_t len;
-    void *map; /* non-NULL when the reader mapped the file itself */
+    void *map;     /* non-NULL when the reader mapped the file itself */
+    uint8_t *tail; /* footer-only readers: the file's last bytes, read with pread */
     size_t map_len;
     size_t data_end; /* start of the footer */
     ff_reader_options options;
@@ -58,6 +59,7 @@ void ff_reader_free(ff_reader *reader) {
     ff_arena_free(&reader->footer_arena);
     if (reader->map)
         munmap(reader->map, reader->map_len);
+    free(reader->tail);
     free(reader->name);
     free(reader);
 }
@@ -75,30 +77,48 @@ static bool has_encrypted_columns(const ff_pq_file_metadata *md) {
 }
 
 /* Footer, schema and row group shape; called once the bytes are in place. */
-static ff_status decode_footer(ff_reader *reader, ff_error *err) {
-    const uint8_t *data = reader->data;
-    size_t len = reader->len;
-    if (len >= 4 && !memcmp(data + len - 4, "PARE", 4))
+/* The checks on a file's first four and last eight bytes, and the footer's length. */
+static ff_status check_ends(const uint8_t *head, const uint8_t *end, size_t len,
+                            uint32_t *footer_len, ff_error *err) {
+    if (len >= 4 && !memcmp(end - 4, "PARE", 4))
         return ff_error_set(err, FF_ERR_UNSUPPORTED, "encrypted Parquet files are not supported");
     if (len < FF_MIN_FILE_SIZE)
         return ff_error_set(err, FF_ERR_CORRUPT,
                             "file of %zu bytes is too small to be a Parquet file", len);
-    if (memcmp(data + len - 4, "PAR1", 4) != 0)
+    if (memcmp(end - 4, "PAR1", 4) != 0)
         return ff_error_set(err, FF_ERR_CORRUPT, "not a Parquet file (no PAR1 magic at the end)");
-    if (memcmp(data, "PAR1", 4) != 0)
+    if (memcmp(head, "PAR1", 4) != 0)
         return ff_error_set(err, FF_ERR_CORRUPT, "not a Parquet file (no PAR1 magic at the start)");
-    uint32_t footer_len = ff_load_le32(data + len - 8);
-    if (footer_len == 0 || (size_t)footer_len > len - 12)
+    *footer_len = ff_load_le32(end - 8);
+    if (*footer_len == 0 || (size_t)*footer_len > len - 12)
         return ff_error_set(err, FF_ERR_CORRUPT,
-                            "footer length %u does not fit in a file of %zu bytes", footer_len,
+                            "footer length %u does not fit in a file of %zu bytes", *footer_len,
                             len);
+    return FF_OK;
+}
+
+/* Decodes the footer that ends at `end` (one past the file's last byte, in memory). */
+static ff_status decode_footer_at(ff_reader *reader, const uint8_t *end, uint32_t footer_len,
+                                  ff_error *err);
+
+static ff_status decode_footer(ff_reader *reader, ff_error *err) {
+    const uint8_t *data = reader->data;
+    size_t len = reader->len;
+    uint32_t footer_len = 0;
+    FF_FORWARD_IF_ERROR(check_ends(data, data + len, len, &footer_len, err));
+    return decode_footer_at(reader, data + len, footer_len, err);
+}
+
+static ff_status decode_footer_at(ff_reader *reader, const uint8_t *end, uint32_t footer_len,
+                                  ff_error *err) {
+    size_t len = reader->len;
     reader->data_end = len - 8 - footer_len;
     /* The decoded footer is larger than its encoding, but within a small factor; the cap
      * keeps a hostile list count from claiming memory the bytes cannot back. */
     size_t arena_cap = (size_t)footer_len * 256 + ((size_t)64 << 20);
     ff_arena_init(&reader->footer_arena, arena_cap);
     ff_pq_file_metadata *md = &reader->metadata;
-    ff_status status = ff_thrift_decode_file_metadata(data + reader->data_end, footer_len,
+    ff_status status = ff_thrift_decode_file_metadata(end - 8 - footer_len, footer_len,
                                                       &reader->footer_arena, md, err);
     if (status != FF_OK)
         return ff_error_prefix(err, "footer");
@@ -200,6 +220,81 @@ ff_status ff_reader_open(const char *path, const ff_reader_options *options, ff_
     }
     status = decode_footer(reader, err);
 cleanup:
+    if (fd >= 0)
+        close(fd);
+    if (status != FF_OK) {
+        ff_error_prefix(err, "%s", path);
+        ff_reader_free(reader);
+        return status;
+    }
+    *out = reader;
+    return FF_OK;
+}
+
+/* Reads len bytes at offset, all of them or an error. */
+static ff_status pread_all(int fd, void *out, size_t len, int64_t offset, ff_error *err) {
+    for (size_t done = 0; done < len;) {
+        ssize_t got = pread(fd, (uint8_t *)out + done, len - done, (off_t)offset + (off_t)done);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return ff_error_set(err, FF_ERR_IO, "cannot read: %s",
+                                got < 0 ? strerror(errno) : "file shrank while being read");
+        done += (size_t)got;
+    }
+    return FF_OK;
+}
+
+ff_status ff_reader_open_footer(const char *path, const ff_reader_options *options, ff_reader **out,
+                                ff_error *err) {
+    /* Most footers fit in the first read; a longer one takes a second. */
+    enum { TAIL_GUESS = 8 << 10 };
+    *out = NULL;
+    ff_reader *reader = reader_new(path, options, err);
+    if (!reader)
+        return FF_ERR_NO_MEMORY;
+    ff_status status = FF_OK;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) {
+        status = ff_error_set(err, errno == ENOENT ? FF_ERR_NOT_FOUND : FF_ERR_IO,
+                              "cannot open: %s", strerror(errno));
+    } else if (fstat(fd, &st) != 0) {
+        status = ff_error_set(err, FF_ERR_IO, "cannot stat: %s", strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        status = ff_error_set(err, FF_ERR_INVALID_ARGUMENT, "not a regular file");
+    }
+    uint8_t head[4] = {0};
+    uint32_t footer_len = 0;
+    size_t tail_len = 0;
+    if (status == FF_OK) {
+        reader->len = (size_t)st.st_size;
+        tail_len = reader->len < TAIL_GUESS ? reader->len : TAIL_GUESS;
+        reader->tail = ff_malloc(tail_len + 1, "footer", err);
+        if (!reader->tail)
+            status = FF_ERR_NO_MEMORY;
+    }
+    if (status == FF_OK && reader->len >= 4)
+        status = pread_all(fd, head, 4, 0, err);
+    if (status == FF_OK)
+        status = pread_all(fd, reader->tail, tail_len, (int64_t)(reader->len - tail_len), err);
+    if (status == FF_OK)
+        status = check_ends(head, reader->tail + tail_len, reader->len, &footer_len, err);
+    if (status == FF_OK && (size_t)footer_len + 8 > tail_len) {
+        tail_len = (size_t)footer_len + 8;
+        uint8_t *grown = ff_realloc(reader->tail, tail_len, "footer", err);
+        if (!grown)
+            status = FF_ERR_NO_MEMORY;
+        else
+            reader->tail = grown;
+        if (status == FF_OK)
+            status = pread_all(fd, reader->tail, tail_len, (int64_t)(reader->len - tail_len), err);
+    }
+    /* No page of data is reachable: chunk reads find an empty data section and fail. */
+    reader->data = (const uint8_t *)"";
+    if (status == FF_OK)
+        status = decode_footer_at(reader, reader->tail + tail_len, footer_len, err);
+    reader->data_end = 0;
     if (fd >= 0)
         close(fd);
     if (status != FF_OK) {

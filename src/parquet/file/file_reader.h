@@ -16,6 +16,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Opens the file at path for its footer only, read with pread instead of a mapping of the
+ * whole file: the metadata accessors (schema, row groups, statistics, key-value metadata)
+ * work, while anything that reads pages finds an empty data section and fails with
+ * FF_ERR_CORRUPT. For walking thousands of footers, where mapping and unmapping each file
+ * costs more than the read. */
+ff_status ff_reader_open_footer(const char *path, const ff_reader_options *options, ff_reader **out,
+                                ff_error *err);
+
 /* The column chunk's footer entry; NULL for indices out of range. Owned by the reader. */
 const ff_pq_column_chunk *ff_reader_column_chunk(const ff_reader *reader, int32_t row_group_idx,
                                                  int32_t column_idx);
