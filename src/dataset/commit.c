@@ -171,13 +171,18 @@ static ff_status forward_backups(ff_dataset *ds, ds_journal *journal, ff_error *
     dir_set dirs = {0};
     ff_status status = FF_OK;
     char path[FF_PATH_CAP], backup_rel[FF_PATH_CAP], backup_path[FF_PATH_CAP], dir_rel[FF_PATH_CAP];
+    char made_dir[FF_PATH_CAP] = "";
     for (size_t remove_idx = 0; remove_idx < journal->num_removes; remove_idx++) {
         const ds_remove *remove = &journal->removes[remove_idx];
         FF_CHECK_GOTO(status, ds_path(ds, remove->rel, path, err), cleanup);
         FF_CHECK_GOTO(status, ds_backup_rel(journal->txid, remove->rel, backup_rel, err), cleanup);
         FF_CHECK_GOTO(status, ds_path(ds, backup_rel, backup_path, err), cleanup);
         parent_rel(backup_rel, dir_rel);
-        FF_CHECK_GOTO(status, ff_io_mkdirs(ds->io, ds->root, dir_rel, err), cleanup);
+        /* Removed files come directory by directory: make each backup directory once. */
+        if (strcmp(dir_rel, made_dir) != 0) {
+            FF_CHECK_GOTO(status, ff_io_mkdirs(ds->io, ds->root, dir_rel, err), cleanup);
+            snprintf(made_dir, sizeof made_dir, "%s", dir_rel);
+        }
         ff_file_identity now, backup_identity;
         bool has_file = ds_identity(path, &now, NULL) == FF_OK;
         bool has_backup = ds_identity(backup_path, &backup_identity, NULL) == FF_OK;

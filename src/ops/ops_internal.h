@@ -241,6 +241,9 @@ typedef struct ops_step {
     /* Optional: may a partition with these values (facts over global fields, partition columns
      * exact) hold affected rows? NULL: yes. */
     bool (*partition_may_match)(void *user, const ff_column_facts *facts);
+    /* Optional: whether a file can matter at all, from its discovery entry alone (false:
+     * it is never opened). Called on the planning thread, after prepare. */
+    bool (*file_may_match)(void *user, const ff_dataset_file *file);
     /* Decides the plan of an opened file, sets probe columns and output extras. */
     ff_status (*file_open)(void *user, ops_engine *engine, ops_file *file, ops_file_plan *plan,
                            ff_error *err);

@@ -1590,6 +1590,8 @@ static ff_status plan_units(ops_engine *engine, ff_error *err) {
         const ff_dataset_file *file = &discovery->files[file_idx];
         if (!partition_filter(engine, file) || !partition_may_match(engine, file, facts))
             continue;
+        if (sh->cfg.step->file_may_match && !sh->cfg.step->file_may_match(sh->cfg.user, file))
+            continue;
         if (num_units > 0 && sh->unit_end[num_units - 1] == file_idx &&
             !strcmp(discovery->files[file_idx - 1].partition_dir, file->partition_dir)) {
             sh->unit_end[num_units - 1] = file_idx + 1;

@@ -1242,6 +1242,16 @@ static void upsert_file_free(upsert_ctx *ctx, upsert_file *state) {
     free(state);
 }
 
+/* Only files in partitions the input touches can hold a key of it. */
+static bool upsert_file_may_match(void *user, const ff_dataset_file *file) {
+    upsert_ctx *ctx = user;
+    ff_error ignored;
+    ff_error_clear(&ignored);
+    if (file_pkey(ctx, file, &ctx->key, &ignored) != FF_OK)
+        return true; /* let file_open meet the problem and report it */
+    return ops_keymap_find(&ctx->parts, ctx->key.data, ctx->key.len) != NULL;
+}
+
 static ff_status upsert_file_open(void *user, ops_engine *engine, ops_file *file,
                                   ops_file_plan *plan, ff_error *err) {
     upsert_ctx *ctx = user;
@@ -1594,6 +1604,7 @@ ff_status ff_dataset_upsert(const char *root, const ff_upsert_options *options, 
         ctx.caches[idx].part = -1;
     static const ops_step step = {
         .op = "upsert",
+        .file_may_match = upsert_file_may_match,
         .file_open = upsert_file_open,
         .row_group_may_match = upsert_row_group_may_match,
         .keeps_rows_in_place = upsert_keeps_rows_in_place,
