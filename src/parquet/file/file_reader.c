@@ -421,7 +421,9 @@ ff_status ff_reader_column_stats(const ff_reader *reader, int32_t row_group_idx,
  * shootdown on every thread. */
 static void release_chunks(const ff_reader *reader, const ff_pq_row_group *rg,
                            const int32_t *columns, int32_t num_columns) {
-    if (!reader->map || num_columns <= 0)
+    /* A small file is unmapped whole soon enough; only a large one is worth the shootdowns. */
+    enum { RELEASE_MIN_FILE = 16 << 20 };
+    if (!reader->map || num_columns <= 0 || reader->map_len < RELEASE_MIN_FILE)
         return;
     int64_t lo = INT64_MAX, hi = 0;
     for (int32_t col_pos = 0; col_pos < num_columns; col_pos++) {
