@@ -1332,32 +1332,26 @@ static bool file_key_equal(const upsert_ctx *ctx, const upsert_file *state, cons
     return true;
 }
 
+/* Reallocates *array to count elements of `size` bytes. */
+static ff_status grow_to(void **array, size_t count, size_t size, ff_error *err) {
+    void *grown = ff_realloc(*array, count * size, "matches", err);
+    if (!grown)
+        return FF_ERR_NO_MEMORY;
+    *array = grown;
+    return FF_OK;
+}
+
 /* Finds the matches of a batch: pairs (row in batch, input row). */
 static ff_status find_matches(upsert_ctx *ctx, ops_file *file, const ff_batch *batch,
                               int64_t *num_pairs, ff_error *err) {
     upsert_file *state = file->step_state;
     size_t rows = (size_t)batch->num_rows;
     if (state->pairs_cap < rows) {
-        uint32_t *a = ff_realloc(state->pairs_file, rows * sizeof *a, "matches", err);
-        if (!a)
-            return FF_ERR_NO_MEMORY;
-        state->pairs_file = a;
-        uint32_t *b = ff_realloc(state->pairs_in, rows * sizeof *b, "matches", err);
-        if (!b)
-            return FF_ERR_NO_MEMORY;
-        state->pairs_in = b;
-        uint64_t *h = ff_realloc(state->hashes, rows * sizeof *h, "matches", err);
-        if (!h)
-            return FF_ERR_NO_MEMORY;
-        state->hashes = h;
-        uint32_t *slots = ff_realloc(state->slots, rows * sizeof *slots, "matches", err);
-        if (!slots)
-            return FF_ERR_NO_MEMORY;
-        state->slots = slots;
-        bool *same = ff_realloc(state->same, rows * sizeof *same, "matches", err);
-        if (!same)
-            return FF_ERR_NO_MEMORY;
-        state->same = same;
+        FF_FORWARD_IF_ERROR(grow_to((void **)&state->pairs_file, rows, sizeof(uint32_t), err));
+        FF_FORWARD_IF_ERROR(grow_to((void **)&state->pairs_in, rows, sizeof(uint32_t), err));
+        FF_FORWARD_IF_ERROR(grow_to((void **)&state->hashes, rows, sizeof(uint64_t), err));
+        FF_FORWARD_IF_ERROR(grow_to((void **)&state->slots, rows, sizeof(uint32_t), err));
+        FF_FORWARD_IF_ERROR(grow_to((void **)&state->same, rows, sizeof(bool), err));
         state->pairs_cap = rows;
     }
     *num_pairs = 0;

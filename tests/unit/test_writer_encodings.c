@@ -15,6 +15,7 @@
  *   integer chunk statistics against the data, and each chunk's encoding_stats against the
  *   encodings it lists. */
 #include "ff_test.h"
+#include "ff_test_rng.h"
 
 #include <fluxforge/reader.h>
 #include <fluxforge/writer.h>
@@ -27,17 +28,6 @@
 #include <math.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-typedef struct rng {
-    uint64_t state;
-} rng;
-
-static uint64_t rnd(rng *r) {
-    uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 /* ---- columns ---- */
 

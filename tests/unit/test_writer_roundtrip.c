@@ -22,6 +22,7 @@
  * chunk's encodings and encoding_stats against its page headers, and that every value of a
  * bloom-filtered chunk is found in its filter. */
 #include "ff_test.h"
+#include "ff_test_rng.h"
 
 #include <fluxforge/reader.h>
 #include <fluxforge/writer.h>
@@ -40,19 +41,6 @@
 
 /* ---- random numbers ---- */
 
-typedef struct rng {
-    uint64_t state;
-} rng;
-
-static uint64_t rnd(rng *r) {
-    uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-static double rnd_unit(rng *r) {
-    return (double)(rnd(r) >> 11) / 9007199254740992.0;
-}
 static int64_t rnd_range(rng *r, int64_t lo, int64_t hi) {
     return lo + (int64_t)(rnd(r) % (uint64_t)(hi - lo + 1));
 }
