@@ -135,6 +135,13 @@ void ops_partition_facts(const ff_field *fields, const int32_t *partition_fields
 ff_status ops_verify_file(void *user, const char *root, const ff_dataset_file *file,
                           const ff_discovery *discovery, ff_error *err);
 
+/* ---- Sorting (radix_sort.c) -------------------------------------------------------------- */
+
+/* Sorts count records of `size` bytes, stably, by the unsigned integer of key_bytes (4 or 8)
+ * at key_offset in each. FF_ERR_NO_MEMORY for the scratch copy it needs. */
+ff_status ops_radix_sort(void *records, size_t count, size_t size, size_t key_offset,
+                         size_t key_bytes, ff_error *err);
+
 /* ---- Spill files (spill.c) ---------------------------------------------------------------- */
 
 /* Blocks of rows set aside in an unnamed scratch file (see spill.c). */

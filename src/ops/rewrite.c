@@ -675,6 +675,25 @@ static ff_status out_take(ops_engine *engine, ops_out *out, const ff_schema *tre
     return out_write(out, batch, rows, num_rows, err);
 }
 
+/* Completes out's file: held rows written, footer, writeback started, validation, bytes
+ * counted. Errors name the output's directory. */
+static ff_status out_finish_file(ops_engine *engine, ops_out *out, ff_error *err) {
+    ff_status status = out_flush_held(engine, out, err);
+    if (status == FF_OK)
+        status = ff_writer_close(out->writer, err);
+    /* The commit fsyncs every staged file; writing back now overlaps that I/O with the rest of
+     * the work instead of waiting for all of it at the end. */
+    if (status == FF_OK)
+        ff_io_start_writeback(out->stage_path);
+    if (status == FF_OK && out->check)
+        status = out_validate(engine, out, err);
+    if (status == FF_OK)
+        engine->stats->bytes_after += ff_writer_bytes_written(out->writer);
+    else
+        ff_error_prefix(err, "%s", out->dir[0] ? out->dir : "(root)");
+    return status;
+}
+
 /* Closes every output of outs, adding to the statistics; est_bytes_per_row estimates the
  * size of what a dry run would have written (0: the caller estimates). */
 static ff_status outs_close(ops_engine *engine, ops_outs *outs, double est_bytes_per_row,
@@ -683,20 +702,8 @@ static ff_status outs_close(ops_engine *engine, ops_outs *outs, double est_bytes
     ff_ops_stats *stats = engine->stats;
     for (size_t idx = 0; idx < outs->count; idx++) {
         ops_out *out = &outs->items[idx];
-        if (out->writer && status == FF_OK)
-            status = out_flush_held(engine, out, err);
         if (out->writer && status == FF_OK) {
-            status = ff_writer_close(out->writer, err);
-            /* The commit fsyncs every staged file; writing back now overlaps that I/O with
-             * the rest of the work instead of waiting for all of it at the end. */
-            if (status == FF_OK)
-                ff_io_start_writeback(out->stage_path);
-            if (status == FF_OK && out->check)
-                status = out_validate(engine, out, err);
-            if (status == FF_OK)
-                stats->bytes_after += ff_writer_bytes_written(out->writer);
-            else
-                ff_error_prefix(err, "%s", out->dir[0] ? out->dir : "(root)");
+            status = out_finish_file(engine, out, err);
         } else if (!out->writer) {
             stats->bytes_after += (int64_t)(est_bytes_per_row * (double)out->num_rows);
         }
@@ -812,19 +819,8 @@ ff_status ops_emit_new_here(ops_engine *engine, const ff_batch *batch, const uin
  * as written), so that the next out_find starts a new file. */
 static ff_status out_retire(ops_engine *engine, ops_out *out, ff_error *err) {
     ff_status status = FF_OK;
-    if (out->writer) {
-        status = out_flush_held(engine, out, err);
-        if (status == FF_OK)
-            status = ff_writer_close(out->writer, err);
-        if (status == FF_OK)
-            ff_io_start_writeback(out->stage_path);
-        if (status == FF_OK && out->check)
-            status = out_validate(engine, out, err);
-        if (status == FF_OK)
-            engine->stats->bytes_after += ff_writer_bytes_written(out->writer);
-        else
-            ff_error_prefix(err, "%s", out->dir[0] ? out->dir : "(root)");
-    }
+    if (out->writer)
+        status = out_finish_file(engine, out, err);
     if (out->num_rows > 0 || out->writer)
         engine->stats->files_added++;
     engine->group_rows_out += out->num_rows;

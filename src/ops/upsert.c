@@ -15,6 +15,7 @@
 #include "parquet/file/file_reader.h"
 #include "util/fileio.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -336,16 +337,6 @@ static bool key_is_string(const ff_type *type) {
            (type->logical == FF_LOGICAL_STRING || type->logical == FF_LOGICAL_NONE);
 }
 
-static int compare_rows(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-static int compare_ints(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 static int compare_bytes(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len) {
     size_t len = a_len < b_len ? a_len : b_len;
     int c = len ? memcmp(a, b, len) : 0;
@@ -365,67 +356,21 @@ static int compare_string_keys(const void *a, const void *b) {
     return compare_bytes(x->bytes, x->len, y->bytes, y->len);
 }
 
-/* Sorts row numbers ascending: byte-wide radix passes (the rows of a large partition would
- * otherwise cost a comparison sort on every insert and spill). */
+/* Sorts row numbers ascending. */
 static ff_status sort_rows(uint32_t *rows, size_t count, ff_error *err) {
-    if (count < 64) {
-        qsort(rows, count, sizeof *rows, compare_rows);
-        return FF_OK;
-    }
-    uint32_t *tmp = ff_malloc(count * sizeof *tmp, "rows", err);
-    if (!tmp)
-        return FF_ERR_NO_MEMORY;
-    size_t counts[256];
-    for (int shift = 0; shift < 32; shift += 8) {
-        memset(counts, 0, sizeof counts);
-        for (size_t idx = 0; idx < count; idx++)
-            counts[(rows[idx] >> shift) & 0xff]++;
-        if (counts[(rows[0] >> shift) & 0xff] == count)
-            continue;
-        size_t pos = 0;
-        for (int digit = 0; digit < 256; digit++) {
-            size_t n = counts[digit];
-            counts[digit] = pos;
-            pos += n;
-        }
-        for (size_t idx = 0; idx < count; idx++)
-            tmp[counts[(rows[idx] >> shift) & 0xff]++] = rows[idx];
-        memcpy(rows, tmp, count * sizeof *rows);
-    }
-    free(tmp);
-    return FF_OK;
+    return ops_radix_sort(rows, count, sizeof *rows, 0, sizeof *rows, err);
 }
 
-/* Sorts signed integers: byte-wide radix passes on the value with its sign bit flipped. */
+/* Sorts signed integers: as unsigned ones with the sign bit flipped. */
 static ff_status sort_ints(int64_t *values, size_t count, ff_error *err) {
-    if (count < 64) {
-        qsort(values, count, sizeof *values, compare_ints);
-        return FF_OK;
-    }
-    uint64_t *keys = (uint64_t *)(void *)values;
-    uint64_t *tmp = ff_malloc(count * sizeof *tmp, "key ranges", err);
-    if (!tmp)
-        return FF_ERR_NO_MEMORY;
     const uint64_t flip = 1ULL << 63;
-    size_t counts[256];
-    for (int shift = 0; shift < 64; shift += 8) {
-        memset(counts, 0, sizeof counts);
-        for (size_t idx = 0; idx < count; idx++)
-            counts[((keys[idx] ^ flip) >> shift) & 0xff]++;
-        if (counts[((keys[0] ^ flip) >> shift) & 0xff] == count)
-            continue;
-        size_t pos = 0;
-        for (int digit = 0; digit < 256; digit++) {
-            size_t n = counts[digit];
-            counts[digit] = pos;
-            pos += n;
-        }
-        for (size_t idx = 0; idx < count; idx++)
-            tmp[counts[((keys[idx] ^ flip) >> shift) & 0xff]++] = keys[idx];
-        memcpy(keys, tmp, count * sizeof *keys);
-    }
-    free(tmp);
-    return FF_OK;
+    uint64_t *keys = (uint64_t *)(void *)values;
+    for (size_t idx = 0; idx < count; idx++)
+        keys[idx] ^= flip;
+    ff_status status = ops_radix_sort(keys, count, sizeof *keys, 0, sizeof *keys, err);
+    for (size_t idx = 0; idx < count; idx++)
+        keys[idx] ^= flip;
+    return status;
 }
 
 /* Collects and sorts each partition's input key values, for row-group pruning. */
@@ -674,25 +619,10 @@ static bool input_key_equal(const upsert_ctx *ctx, uint32_t a, uint32_t b) {
 
 /* Sorts slots by (part, hash), keeping input order among equals: eight byte-wide radix passes
  * on the hash, then one counting pass on the partition, all stable. tmp holds count slots. */
-static void sort_slots(key_slot *slots, key_slot *tmp, size_t count, size_t num_parts,
-                       int64_t *part_first) {
-    size_t counts[256];
-    for (int shift = 0; shift < 64; shift += 8) {
-        memset(counts, 0, sizeof counts);
-        for (size_t idx = 0; idx < count; idx++)
-            counts[(slots[idx].hash >> shift) & 0xff]++;
-        if (counts[(slots[0].hash >> shift) & 0xff] == count)
-            continue; /* every slot has this byte alike */
-        size_t pos = 0;
-        for (int digit = 0; digit < 256; digit++) {
-            size_t n = counts[digit];
-            counts[digit] = pos;
-            pos += n;
-        }
-        for (size_t idx = 0; idx < count; idx++)
-            tmp[counts[(slots[idx].hash >> shift) & 0xff]++] = slots[idx];
-        memcpy(slots, tmp, count * sizeof *slots);
-    }
+static ff_status sort_slots(key_slot *slots, key_slot *tmp, size_t count, size_t num_parts,
+                            int64_t *part_first, ff_error *err) {
+    FF_FORWARD_IF_ERROR(
+        ops_radix_sort(slots, count, sizeof *slots, offsetof(key_slot, hash), 8, err));
     memset(part_first, 0, (num_parts + 1) * sizeof *part_first);
     for (size_t idx = 0; idx < count; idx++)
         part_first[slots[idx].part + 1]++;
@@ -704,6 +634,7 @@ static void sort_slots(key_slot *slots, key_slot *tmp, size_t count, size_t num_
     for (size_t part = num_parts; part > 0; part--)
         part_first[part] = part_first[part - 1];
     part_first[0] = 0;
+    return FF_OK;
 }
 
 /* Indexes the selected input rows by (partition, key) and resolves duplicate keys per
@@ -744,9 +675,14 @@ static ff_status build_index(upsert_ctx *ctx, const bool *is_selected, ff_error 
         ctx->keep[row] = true;
     }
     free(hashes);
+    ff_status status = FF_OK;
     if (count > 0)
-        sort_slots(slots, tmp, count, num_parts, ctx->part_first);
+        status = sort_slots(slots, tmp, count, num_parts, ctx->part_first, err);
     free(tmp);
+    if (status != FF_OK) {
+        free(slots);
+        return status;
+    }
     /* Equal keys are neighbours among equal hashes, in input order. */
     int64_t dup_first = -1, dup_second = -1;
     for (size_t run = 0; run < count;) {

@@ -221,6 +221,38 @@ FF_TEST(key_hashes_follow_slot_equality) {
     ff_vector_free(&s);
 }
 
+/* The radix sort orders 4- and 8-byte keys like a comparison sort and keeps equal keys in
+ * their input order (stable), as the upsert's index relies on. */
+FF_TEST(radix_sort_is_ordered_and_stable) {
+    enum { COUNT = 5000 };
+    typedef struct record {
+        uint64_t key;
+        uint32_t order;
+        uint32_t narrow;
+    } record;
+    static record records[COUNT];
+    static uint32_t narrow[COUNT];
+    uint64_t state = 99;
+    for (uint32_t idx = 0; idx < COUNT; idx++) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        /* Few distinct high keys, so equal keys are common. */
+        records[idx].key = (state >> 60) << 40 | (state >> 50 & 3);
+        records[idx].order = idx;
+        records[idx].narrow = (uint32_t)(state >> 17);
+        narrow[idx] = records[idx].narrow;
+    }
+    ff_error err;
+    EXPECT_OK(ops_radix_sort(records, COUNT, sizeof *records, 0, 8, &err), &err);
+    for (int idx = 1; idx < COUNT; idx++) {
+        EXPECT_TRUE(records[idx - 1].key <= records[idx].key);
+        if (records[idx - 1].key == records[idx].key)
+            EXPECT_TRUE(records[idx - 1].order < records[idx].order);
+    }
+    EXPECT_OK(ops_radix_sort(narrow, COUNT, sizeof *narrow, 0, 4, &err), &err);
+    for (int idx = 1; idx < COUNT; idx++)
+        EXPECT_TRUE(narrow[idx - 1] <= narrow[idx]);
+}
+
 /* Spill blocks read back exactly what was appended: int64 values with nulls and strings with
  * nulls and empties, for rows in one run, in long runs, scattered, and none at all; blocks
  * read in any order, into reused vectors. */
@@ -543,7 +575,8 @@ FF_TEST(upsert_skips_row_groups_by_statistics_and_bloom_filters) {
 
 FF_TEST_MAIN(FF_CASE(append_gathers_rows_with_nulls), FF_CASE(merge_replaces_selected_strings),
              FF_CASE(keys_agree_across_drifted_types), FF_CASE(key_hashes_follow_slot_equality),
-             FF_CASE(spill_blocks_round_trip), FF_CASE(partition_text_and_scalar_round_trip),
-             FF_CASE(key_map_finds_what_it_holds), FF_CASE(schema_union_widens_and_refuses),
+             FF_CASE(radix_sort_is_ordered_and_stable), FF_CASE(spill_blocks_round_trip),
+             FF_CASE(partition_text_and_scalar_round_trip), FF_CASE(key_map_finds_what_it_holds),
+             FF_CASE(schema_union_widens_and_refuses),
              FF_CASE(api_delete_update_dedup_on_a_scratch_dataset),
              FF_CASE(upsert_skips_row_groups_by_statistics_and_bloom_filters))
