@@ -66,13 +66,23 @@ ff_status ops_vector_append(ff_vector *dst, const ff_vector *src, const uint32_t
         if (base == 0)
             offsets[0] = 0;
         size_t pos = (size_t)offsets[base];
-        for (int64_t idx = 0; idx < num_rows; idx++) {
-            int64_t row = rows ? rows[idx] : idx;
-            size_t len = (size_t)(src->offsets[row + 1] - src->offsets[row]);
-            if (len)
-                memcpy(dst->values + pos, src->values + src->offsets[row], len);
-            pos += len;
-            offsets[base + idx + 1] = (int64_t)pos;
+        if (!rows) {
+            /* A whole vector is one run of bytes: one copy, and offsets moved by one amount. */
+            if (add_bytes)
+                memcpy(dst->values + pos, src->values + src->offsets[0], add_bytes);
+            int64_t shift = (int64_t)pos - src->offsets[0];
+            for (int64_t idx = 0; idx < num_rows; idx++)
+                offsets[base + idx + 1] = src->offsets[idx + 1] + shift;
+            pos += add_bytes;
+        } else {
+            for (int64_t idx = 0; idx < num_rows; idx++) {
+                int64_t row = rows[idx];
+                size_t len = (size_t)(src->offsets[row + 1] - src->offsets[row]);
+                if (len)
+                    memcpy(dst->values + pos, src->values + src->offsets[row], len);
+                pos += len;
+                offsets[base + idx + 1] = (int64_t)pos;
+            }
         }
         dst->values_len = pos;
     } else {
@@ -99,7 +109,21 @@ ff_status ops_vector_append(ff_vector *dst, const ff_vector *src, const uint32_t
     }
     if (dst->validity) {
         int64_t nulls = 0;
-        for (int64_t idx = 0; idx < num_rows; idx++) {
+        int64_t done = 0;
+        if (!rows && (base & 7) == 0) {
+            /* Byte-aligned: whole bitmap bytes copy over, and their zero bits are the nulls. */
+            size_t full = (size_t)(num_rows >> 3);
+            uint8_t *out = dst->validity + (base >> 3);
+            if (src->validity) {
+                memcpy(out, src->validity, full);
+                for (size_t byte = 0; byte < full; byte++)
+                    nulls += 8 - __builtin_popcount(out[byte]);
+            } else {
+                memset(out, 0xff, full);
+            }
+            done = (int64_t)full * 8;
+        }
+        for (int64_t idx = done; idx < num_rows; idx++) {
             int64_t row = rows ? rows[idx] : idx;
             bool is_valid = !ff_vector_is_null(src, row);
             nulls += !is_valid;

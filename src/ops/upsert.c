@@ -15,6 +15,7 @@
 #include "parquet/file/file_reader.h"
 #include "util/fileio.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -155,10 +156,12 @@ static ff_status file_pkey(upsert_ctx *ctx, const ff_dataset_file *file, ff_buf 
     return FF_OK;
 }
 
-/* Reads every input file into ctx->in, cast to the global types. */
+/* One input file: its reader, and its rows as decoded in the file's own types (decode_input)
+ * until they are cast or moved into ctx->in (load_input_file). */
 typedef struct input_source {
     ff_reader *reader;
     const char *name;
+    ff_batch rows;
 } input_source;
 
 static ff_status open_inputs(const ff_upsert_options *options, input_source **out, size_t *count,
@@ -208,14 +211,45 @@ static ff_status open_inputs(const ff_upsert_options *options, input_source **ou
     return FF_OK;
 }
 
-/* Appends one input file's rows to ctx->in, casting each column to its global type. */
-static ff_status load_input_file(upsert_ctx *ctx, ops_schema *global, input_source *source,
-                                 ff_error *err) {
+/* Decodes one input file into source->rows, in the file's own types: this needs no dataset
+ * schema, so it runs while the dataset's footers are read (upsert_prepare). Row groups are
+ * decoded into one reused batch and appended, so the input's memory is touched about once. */
+static ff_status decode_input(input_source *source, ff_error *err) {
+    const ff_schema *tree = ff_reader_schema(source->reader);
+    if (tree->num_leaves != tree->root->num_children)
+        return ff_error_set(err, FF_ERR_UNSUPPORTED, "%s: nested columns in upsert input",
+                            source->name);
+    ff_batch row_group;
+    memset(&row_group, 0, sizeof row_group);
+    ff_status status = ff_batch_init(&source->rows, tree->num_leaves, err);
+    int32_t num_rg = ff_reader_num_row_groups(source->reader);
+    for (int32_t rg = 0; rg < num_rg && status == FF_OK; rg++) {
+        int64_t rows = ff_reader_row_group_num_rows(source->reader, rg);
+        if (rows <= 0)
+            continue;
+        status = ff_reader_read_row_group(source->reader, rg, NULL, -1, &row_group, err);
+        /* Sized once from the footer: growing by doubling would leave up to half as slack. */
+        for (int32_t col = 0;
+             col < row_group.num_columns && status == FF_OK && source->rows.num_rows == 0; col++) {
+            source->rows.columns[col].type = row_group.columns[col].type;
+            status = ff_vector_reserve(&source->rows.columns[col],
+                                       ff_reader_num_rows(source->reader), 0, false, err);
+        }
+        for (int32_t col = 0; col < row_group.num_columns && status == FF_OK; col++)
+            status = ops_vector_append(&source->rows.columns[col], &row_group.columns[col], NULL,
+                                       rows, err);
+        source->rows.num_rows += rows;
+    }
+    ff_batch_free(&row_group);
+    return status;
+}
+
+/* Adds one input file's decoded rows to ctx->in, casting each column to its global type. A
+ * column already of that type moves over whole when it is the first to arrive. */
+static ff_status load_input_file(upsert_ctx *ctx, input_source *source, ff_error *err) {
     ops_schema file_schema;
     ops_schema_init(&file_schema);
     ff_expr **casts = NULL;
-    ff_batch batch;
-    memset(&batch, 0, sizeof batch);
     ff_buf quoted;
     ff_buf_init(&quoted, 0);
     ff_vector result;
@@ -246,52 +280,42 @@ static ff_status load_input_file(upsert_ctx *ctx, ops_schema *global, input_sour
             goto cleanup;
         }
     }
-    (void)global;
-    FF_CHECK_GOTO(status, ff_batch_init(&batch, 0, err), cleanup);
-    int32_t num_rg = ff_reader_num_row_groups(source->reader);
-    const ff_schema *tree = ff_reader_schema(source->reader);
-    if (tree->num_leaves != tree->root->num_children) {
-        status = ff_error_set(err, FF_ERR_UNSUPPORTED, "%s: nested columns in upsert input",
-                              source->name);
-        goto cleanup;
-    }
-    for (int32_t rg = 0; rg < num_rg; rg++) {
-        int64_t rows = ff_reader_row_group_num_rows(source->reader, rg);
-        if (rows <= 0)
+    ff_batch *batch = &source->rows;
+    int64_t rows = batch->num_rows;
+    for (int32_t idx = 0; idx < num_in && rows > 0; idx++) {
+        ff_vector *dst = &ctx->in.columns[idx];
+        if (!casts[idx]) {
+            FF_CHECK_GOTO(status, ops_vector_append_nulls(dst, rows, err), cleanup);
             continue;
-        FF_CHECK_GOTO(status, ff_reader_read_row_group(source->reader, rg, NULL, -1, &batch, err),
-                      cleanup);
-        for (int32_t idx = 0; idx < num_in; idx++) {
-            ff_vector *dst = &ctx->in.columns[idx];
-            if (!casts[idx]) {
-                FF_CHECK_GOTO(status, ops_vector_append_nulls(dst, rows, err), cleanup);
-                continue;
-            }
-            /* A column already of the dataset's type is taken as read. */
-            int32_t src = ops_schema_find(&file_schema, ctx->in_schema.fields[idx].name);
-            if (src >= 0 && file_schema.num_fields == batch.num_columns &&
-                ops_type_equal(&file_schema.fields[src].type, &ctx->in_schema.fields[idx].type)) {
-                FF_CHECK_GOTO(status, ops_vector_append(dst, &batch.columns[src], NULL, rows, err),
-                              cleanup);
-                dst->type = ctx->in_schema.fields[idx].type;
-                continue;
-            }
-            status = ff_expr_evaluate(casts[idx], &batch, &result, err);
+        }
+        /* A column already of the dataset's type is taken as read. */
+        int32_t src = ops_schema_find(&file_schema, ctx->in_schema.fields[idx].name);
+        ff_vector *from = &result;
+        if (src >= 0 && file_schema.num_fields == batch->num_columns &&
+            ops_type_equal(&file_schema.fields[src].type, &ctx->in_schema.fields[idx].type)) {
+            from = &batch->columns[src];
+        } else {
+            status = ff_expr_evaluate(casts[idx], batch, &result, err);
             if (status != FF_OK) {
-                ff_error_prefix(err, "%s: row group %d: column '%s'", source->name, (int)rg,
+                ff_error_prefix(err, "%s: column '%s'", source->name,
                                 ctx->in_schema.fields[idx].name);
                 goto cleanup;
             }
-            FF_CHECK_GOTO(status, ops_vector_append(dst, &result, NULL, rows, err), cleanup);
-            dst->type = ctx->in_schema.fields[idx].type;
         }
-        ctx->in.num_rows += rows;
+        if (dst->length == 0) {
+            ff_vector empty = *dst;
+            *dst = *from;
+            *from = empty;
+        } else {
+            FF_CHECK_GOTO(status, ops_vector_append(dst, from, NULL, rows, err), cleanup);
+        }
+        dst->type = ctx->in_schema.fields[idx].type;
     }
+    ctx->in.num_rows += rows;
 cleanup:
     for (int32_t idx = 0; casts && idx < ctx->in_schema.num_fields; idx++)
         ff_expr_free(casts[idx]);
     free(casts);
-    ff_batch_free(&batch);
     ff_vector_free(&result);
     ff_buf_free(&quoted);
     ops_schema_free(&file_schema);
@@ -617,12 +641,12 @@ static bool input_key_equal(const upsert_ctx *ctx, uint32_t a, uint32_t b) {
     return true;
 }
 
-/* Sorts slots by (part, hash), keeping input order among equals: eight byte-wide radix passes
- * on the hash, then one counting pass on the partition, all stable. tmp holds count slots. */
+/* Sorts slots by (part, hash), keeping input order among equals: one stable counting pass on
+ * the partition, then a radix sort of each partition's slots by hash. Partition first, because
+ * one partition's slots usually fit in cache where the whole array does not, and the eight
+ * passes over the hash are then cheap. tmp holds count slots. */
 static ff_status sort_slots(key_slot *slots, key_slot *tmp, size_t count, size_t num_parts,
                             int64_t *part_first, ff_error *err) {
-    FF_FORWARD_IF_ERROR(
-        ops_radix_sort(slots, count, sizeof *slots, offsetof(key_slot, hash), 8, err));
     memset(part_first, 0, (num_parts + 1) * sizeof *part_first);
     for (size_t idx = 0; idx < count; idx++)
         part_first[slots[idx].part + 1]++;
@@ -634,6 +658,11 @@ static ff_status sort_slots(key_slot *slots, key_slot *tmp, size_t count, size_t
     for (size_t part = num_parts; part > 0; part--)
         part_first[part] = part_first[part - 1];
     part_first[0] = 0;
+    for (size_t part = 0; part < num_parts; part++) {
+        size_t first = (size_t)part_first[part];
+        FF_FORWARD_IF_ERROR(ops_radix_sort(slots + first, (size_t)part_first[part + 1] - first,
+                                           sizeof *slots, offsetof(key_slot, hash), 8, err));
+    }
     return FF_OK;
 }
 
@@ -862,6 +891,20 @@ static uint32_t input_slot(const upsert_ctx *ctx, uint32_t row) {
     return ctx->spill ? ctx->slot_of_row[row] : row;
 }
 
+/* The dataset's union schema, read on its own thread (upsert_prepare). */
+typedef struct union_job {
+    ops_engine *engine;
+    pthread_t thread;
+    ff_status status;
+    ff_error error;
+} union_job;
+
+static void *union_main(void *arg) {
+    union_job *job = arg;
+    job->status = ops_engine_load_union(job->engine, &job->error);
+    return NULL;
+}
+
 static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     upsert_ctx *ctx = user;
     const ff_upsert_options *options = ctx->options;
@@ -870,13 +913,27 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     ff_dataset *input_ds = NULL;
     ff_discovery *input_disc = NULL;
     bool *is_selected = NULL; /* input row -> inside the --partition selection */
-    ff_status status = ops_engine_load_union(engine, err);
+    /* The dataset's footers are read on other threads while this one decodes the input: the
+     * two are independent until the input is cast to the dataset's types. */
+    union_job job = {.engine = engine};
+    ff_error_clear(&job.error);
+    bool is_threaded = pthread_create(&job.thread, NULL, union_main, &job) == 0;
+    if (!is_threaded)
+        union_main(&job);
+    ff_status status = open_inputs(options, &sources, &num_sources, &input_ds, &input_disc, err);
+    for (size_t idx = 0; idx < num_sources && status == FF_OK; idx++)
+        status = decode_input(&sources[idx], err);
+    if (is_threaded)
+        pthread_join(job.thread, NULL);
+    /* The dataset's error comes first, as it would were the two done one after the other. */
+    if (job.status != FF_OK) {
+        status = job.status;
+        *err = job.error;
+    }
     ops_schema *global = ops_engine_schema(engine);
     const ff_discovery *discovery = ops_engine_discovery(engine);
     if (status != FF_OK)
         goto cleanup;
-    FF_CHECK_GOTO(status, open_inputs(options, &sources, &num_sources, &input_ds, &input_disc, err),
-                  cleanup);
     /* The input's columns, in first-seen order. */
     ops_schema in_raw;
     ops_schema_init(&in_raw);
@@ -1022,15 +1079,15 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     for (int32_t idx = 0; idx < ctx->in_schema.num_fields; idx++)
         ctx->in.columns[idx].type = ctx->in_schema.fields[idx].type;
     /* Sized once from the footers: the input is the largest thing held, and growing it by
-     * doubling would leave up to half of it as slack. */
+     * doubling would leave up to half of it as slack. One file's columns move over whole. */
     int64_t total_in = 0;
     for (size_t idx = 0; idx < num_sources; idx++)
         total_in += ff_reader_num_rows(sources[idx].reader);
-    for (int32_t idx = 0; idx < ctx->in_schema.num_fields; idx++)
+    for (int32_t idx = 0; idx < ctx->in_schema.num_fields && num_sources > 1; idx++)
         FF_CHECK_GOTO(status, ff_vector_reserve(&ctx->in.columns[idx], total_in, 0, false, err),
                       cleanup);
     for (size_t idx = 0; idx < num_sources; idx++)
-        FF_CHECK_GOTO(status, load_input_file(ctx, global, &sources[idx], err), cleanup);
+        FF_CHECK_GOTO(status, load_input_file(ctx, &sources[idx], err), cleanup);
     ctx->num_in = ctx->in.num_rows;
     ctx->keep = ff_calloc((size_t)ctx->num_in + 1, sizeof(bool), "input", err);
     ctx->matched = ff_calloc((size_t)ctx->num_in + 1, sizeof(bool), "input", err);
@@ -1142,8 +1199,10 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
         status = spill_input(ctx, err);
 cleanup:
     free(is_selected);
-    for (size_t idx = 0; sources && idx < num_sources; idx++)
+    for (size_t idx = 0; sources && idx < num_sources; idx++) {
+        ff_batch_free(&sources[idx].rows);
         ff_reader_free(sources[idx].reader);
+    }
     free(sources);
     ff_discovery_free(input_disc);
     ff_dataset_close(input_ds);

@@ -2,7 +2,8 @@
 # The row-level commands end to end: dry runs change nothing and report the same counts as
 # the real run; files without affected rows keep their inode and bytes; "nothing to change"
 # changes nothing; bad input exits 2 and changes nothing; --no-backup, --backup-dir, --json,
-# --wait, --add-columns, upsert from stdin, partition moves, and restoring a backup.
+# --wait, --add-columns, upsert from stdin and from a directory of drifted files, partition
+# moves, and restoring a backup.
 # Skipped (exit 0 with a note) when node or the pinned packages are not installed.
 set -euo pipefail
 interop="$FF_SOURCE_DIR/tests/interop"
@@ -214,3 +215,33 @@ console.log(r.getRows()[0].join(' '));
 [ "$(json_field "$out" rows_inserted)" = 72000 ] || fail "large upsert inserts: $out"
 [ "$(json_field "$out" rows_updated)" = 8000 ] || fail "large upsert updates: $out"
 echo "large upsert input: ok"
+
+# ---- an input directory whose files differ in integer width and in columns ----
+multi="$scratch/multi"
+mkdir -p "$multi/in"
+node -e "
+const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
+const db = await DuckDBInstance.create(':memory:');
+const c = await db.connect();
+await c.run(\"CREATE TABLE t AS SELECT (i % 3)::VARCHAR AS p, i::BIGINT AS id, i * 1.5 AS x, 'old' AS s FROM range(0, 1000) r(i)\");
+await c.run(\"COPY t TO '$multi/ds' (FORMAT parquet, PARTITION_BY (p), WRITE_PARTITION_COLUMNS true)\");
+await c.run(\"CREATE TABLE a AS SELECT (i % 3)::VARCHAR AS p, i::INTEGER AS id, i * 2.5 AS x, 'a' AS s FROM range(500, 1500) r(i)\");
+await c.run(\"CREATE TABLE b AS SELECT (i % 3)::VARCHAR AS p, i::BIGINT AS id, i * 3.5 AS x FROM range(1500, 1700) r(i)\");
+await c.run(\"COPY a TO '$multi/in/a.parquet' (FORMAT parquet)\");
+await c.run(\"COPY b TO '$multi/in/b.parquet' (FORMAT parquet)\");
+const q = \"SELECT count(*), sum(hash(p, id::BIGINT, x, s)) FROM (SELECT * FROM t WHERE id < 500 UNION ALL SELECT * FROM a UNION ALL SELECT p, id, x, NULL FROM b)\";
+const r = await c.runAndReadAll(q);
+console.log(r.getRows()[0].join(' '));
+" --input-type=module >"$multi/expected"
+out=$(ff upsert "$multi/ds" --from "$multi/in" --key id --json)
+got=$(node -e "
+const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
+const db = await DuckDBInstance.create(':memory:');
+const c = await db.connect();
+const r = await c.runAndReadAll(\"SELECT count(*), sum(hash(p, id::BIGINT, x, s)) FROM read_parquet('$multi/ds/**/*.parquet', hive_partitioning = false)\");
+console.log(r.getRows()[0].join(' '));
+" --input-type=module)
+[ "$got" = "$(cat "$multi/expected")" ] || fail "upsert from a directory differs from DuckDB: $got vs $(cat "$multi/expected"): $out"
+[ "$(json_field "$out" rows_updated)" = 500 ] || fail "upsert from a directory updates: $out"
+[ "$(json_field "$out" rows_inserted)" = 700 ] || fail "upsert from a directory inserts: $out"
+echo "upsert from a directory of drifted files: ok"
