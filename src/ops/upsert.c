@@ -66,10 +66,14 @@ typedef struct upsert_file {
     bool *same;       /* the matched row's values are all the input's already */
     ff_batch column;  /* one update column of the row group being counted */
     size_t pairs_cap;
-    /* The row group whose matches pairs_* hold from the scan (-1: none), so the rewrite of that
-     * row group does not look its keys up again. */
-    int32_t counted_rg;
-    int64_t counted_pairs;
+    /* The matches the scan found, kept for the rewrite: row group rg's pairs are
+     * found_file/found_in[found_at[rg] .. + found_len[rg]), found_len -1 for a row group the
+     * scan did not count. With every row group counted, the rewrite neither looks keys up
+     * again nor decodes the key columns. A file's matches are at most its rows. */
+    int64_t *found_at, *found_len;
+    int32_t num_row_groups;
+    uint32_t *found_file, *found_in;
+    size_t num_found, found_cap;
     /* Per update column: some matched row of the file gets a different value. Columns no
      * match changes are left alone, so they can keep their encoded pages. */
     bool *changed;
@@ -1229,6 +1233,10 @@ static void upsert_file_free(upsert_ctx *ctx, upsert_file *state) {
     free(state->merged);
     free(state->pairs_file);
     free(state->pairs_in);
+    free(state->found_at);
+    free(state->found_len);
+    free(state->found_file);
+    free(state->found_in);
     free(state->hashes);
     free(state->slots);
     free(state->same);
@@ -1263,7 +1271,15 @@ static ff_status upsert_file_open(void *user, ops_engine *engine, ops_file *file
     if (!state)
         return FF_ERR_NO_MEMORY;
     file->step_state = state;
-    state->counted_rg = -1;
+    state->num_row_groups = ff_reader_num_row_groups(file->reader);
+    state->found_at =
+        ff_calloc((size_t)state->num_row_groups + 1, sizeof *state->found_at, "upsert", err);
+    state->found_len =
+        ff_malloc(((size_t)state->num_row_groups + 1) * sizeof *state->found_len, "upsert", err);
+    if (!state->found_at || !state->found_len)
+        return FF_ERR_NO_MEMORY;
+    for (int32_t rg = 0; rg < state->num_row_groups; rg++)
+        state->found_len[rg] = -1;
     ff_buf_init(&state->pkey, 0);
     ff_buf_init(&state->key, 0);
     state->results = ff_calloc((size_t)ctx->num_update + 1, sizeof(ff_vector), "upsert", err);
@@ -1406,6 +1422,31 @@ static ff_status eval_updates(upsert_ctx *ctx, ops_engine *engine, upsert_file *
     return FF_OK;
 }
 
+/* Keeps row group rg's matches (pairs_*[0 .. num_pairs)) for the rewrite. */
+static ff_status keep_found(upsert_file *state, int32_t rg, int64_t num_pairs, ff_error *err) {
+    if (rg < 0 || rg >= state->num_row_groups)
+        return FF_OK;
+    size_t need = state->num_found + (size_t)num_pairs;
+    if (need > state->found_cap) {
+        size_t cap = state->found_cap ? state->found_cap : 256;
+        while (cap < need)
+            cap *= 2;
+        FF_FORWARD_IF_ERROR(grow_to((void **)&state->found_file, cap, sizeof(uint32_t), err));
+        FF_FORWARD_IF_ERROR(grow_to((void **)&state->found_in, cap, sizeof(uint32_t), err));
+        state->found_cap = cap;
+    }
+    if (num_pairs > 0) {
+        memcpy(state->found_file + state->num_found, state->pairs_file,
+               (size_t)num_pairs * sizeof(uint32_t));
+        memcpy(state->found_in + state->num_found, state->pairs_in,
+               (size_t)num_pairs * sizeof(uint32_t));
+    }
+    state->found_at[rg] = (int64_t)state->num_found;
+    state->found_len[rg] = num_pairs;
+    state->num_found = need;
+    return FF_OK;
+}
+
 static ff_status upsert_count(void *user, ops_engine *engine, ops_file *file, int32_t rg,
                               int64_t first_row, const ff_batch *batch, int64_t *num_affected,
                               ff_error *err) {
@@ -1414,8 +1455,7 @@ static ff_status upsert_count(void *user, ops_engine *engine, ops_file *file, in
     upsert_file *state = file->step_state;
     int64_t num_pairs = 0;
     FF_FORWARD_IF_ERROR(find_matches(ctx, file, batch, &num_pairs, err));
-    state->counted_rg = rg;
-    state->counted_pairs = num_pairs;
+    FF_FORWARD_IF_ERROR(keep_found(state, rg, num_pairs, err));
     *num_affected = 0;
     if (num_pairs == 0)
         return FF_OK;
@@ -1462,12 +1502,17 @@ static ff_status upsert_transform(void *user, ops_engine *engine, ops_file *file
     ff_batch *out = NULL;
     FF_FORWARD_IF_ERROR(ops_output_view(engine, file, batch, &out, err));
     int64_t num_pairs = 0;
-    if (state->counted_rg == rg) {
-        num_pairs = state->counted_pairs;
+    if (rg < state->num_row_groups && state->found_len[rg] >= 0) {
+        /* pairs_* were grown to this row group's rows when the scan counted it. */
+        num_pairs = state->found_len[rg];
+        size_t at = (size_t)state->found_at[rg];
+        if (num_pairs > 0) {
+            memcpy(state->pairs_file, state->found_file + at, (size_t)num_pairs * sizeof(uint32_t));
+            memcpy(state->pairs_in, state->found_in + at, (size_t)num_pairs * sizeof(uint32_t));
+        }
     } else {
         FF_FORWARD_IF_ERROR(find_matches(ctx, file, batch, &num_pairs, err));
     }
-    state->counted_rg = -1;
     if (num_pairs > 0) {
         FF_FORWARD_IF_ERROR(eval_updates(ctx, engine, state, num_pairs, err));
         for (int32_t u = 0; u < ctx->num_update; u++) {
@@ -1491,7 +1536,10 @@ static bool upsert_keeps_rows_in_place(void *user, ops_file *file, bool *reads, 
     upsert_file *state = file->step_state;
     if (file->num_out_extra > 0)
         return false;
-    for (int32_t m = 0; m < ctx->num_match_keys; m++)
+    bool needs_keys = false;
+    for (int32_t rg = 0; rg < state->num_row_groups; rg++)
+        needs_keys = needs_keys || state->found_len[rg] < 0;
+    for (int32_t m = 0; m < ctx->num_match_keys && needs_keys; m++)
         if (state->key_eval[ctx->match_keys[m]] < file->num_file_columns)
             reads[state->key_eval[ctx->match_keys[m]]] = true;
     for (int32_t u = 0; u < ctx->num_update; u++)
