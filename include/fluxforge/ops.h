@@ -66,6 +66,9 @@ typedef struct ff_ops_stats {
 typedef void (*ff_ops_progress_fn)(void *user, const char *op, int64_t files_done,
                                    int64_t files_total);
 
+/* The memory budget of an operation given no --memory-limit. */
+#define FF_OPS_DEFAULT_MEMORY_LIMIT (128ll << 20)
+
 /* Options every operation takes. */
 typedef struct ff_ops_options {
     bool dry_run;           /* plan and count, write nothing (the dataset is opened read-only) */
@@ -88,7 +91,11 @@ typedef struct ff_ops_options {
      * (decoded values; all pairs must match). */
     const char *const *partitions;
     int32_t num_partitions;
-    int32_t threads;             /* workers; 0: one per core (at most 8) */
+    int32_t threads; /* workers; 0: one per core (at most 8) */
+    /* Bytes the operation plans its memory by (0: FF_OPS_DEFAULT_MEMORY_LIMIT). Streaming
+     * operations hold a row group per worker whatever it is; what would otherwise grow with
+     * the data, an upsert's input, is set aside on disk beyond a quarter of it. */
+    int64_t memory_limit;
     ff_io *io;                   /* NULL: plain I/O */
     ff_ops_progress_fn progress; /* NULL: silent */
     void *progress_user;

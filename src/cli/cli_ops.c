@@ -152,8 +152,15 @@ int ff_cli_ops_parse_common(ff_cli_ops *cli, int argc, char **argv, int *arg_idx
             return -1;
         }
         options->threads = count > 8 ? 8 : (int32_t)count;
+    } else if (!strcmp(arg, "--memory-limit")) {
+        int64_t bytes = 0;
+        if (!ff_cli_parse_size(value, &bytes) || bytes <= 0) {
+            ff_cli_error("%s: --memory-limit wants a size such as 512M or 2G, not '%s'",
+                         cli->command, value);
+            return -1;
+        }
+        options->memory_limit = bytes;
     }
-    /* --memory-limit is accepted: the engine streams one row group per file regardless. */
     return 1;
 }
 

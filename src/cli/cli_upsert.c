@@ -14,7 +14,8 @@ static int usage(void) {
     fprintf(stderr, "usage: fluxforge upsert DATASET --from PATH|- --key COLS "
                     "[--partition-by COLS] [--update-cols COLS] [--dedup-input first|last] "
                     "[--add-columns] [--dry-run] [--json] [--no-backup] [--backup-dir DIR] "
-                    "[--compression C[:L]] [--wait] [--validate]\n");
+                    "[--compression C[:L]] [--wait] [--validate] [--threads N] "
+                    "[--memory-limit SIZE]\n");
     return FF_EXIT_USAGE;
 }
 

@@ -7,8 +7,12 @@
  * reads the key and update columns and counts rows whose key matches and whose values would
  * change (a match with identical values is "unchanged" and does not make the file a rewrite).
  * The per-batch step merges the input's values into the matched rows. Input rows that matched
- * nothing are inserted as new files in their partition (new directories as needed), in the
- * same transaction as the updates. */
+ * nothing are inserted into their partition (new directories as needed), in the same
+ * transaction as the updates.
+ *
+ * Memory: an input that takes more than a quarter of the memory limit is set aside on disk by
+ * partition once indexed (spill.c); only its key columns stay, and each worker reads back the
+ * block of the partition it works on. */
 #include "ops/ops_internal.h"
 
 #include "util/check.h"
@@ -31,9 +35,6 @@ typedef struct key_values {
     const uint8_t **bytes; /* string keys */
     size_t *lens;
 } key_values;
-
-/* Inputs from this many rows on are spilled by partition (spill_input). */
-#define SPILL_MIN_ROWS 65536
 
 /* One input key in the index. */
 typedef struct key_slot {
@@ -109,8 +110,8 @@ typedef struct upsert_ctx {
      * dataset files of each partition, and whether a worker has written its inserts. */
     ff_vector *insert_nulls; /* per global field the input lacks: num_in NULLs */
     int32_t num_insert_nulls;
-    /* Inputs of SPILL_MIN_ROWS rows or more are set aside by partition once indexed, and only
-     * their match keys stay in memory (the file comment says why). slot_of_row[r] is input
+    /* An input larger than a quarter of the memory limit (input_is_large) is set aside by
+     * partition once indexed, and only its match keys stay in memory. slot_of_row[r] is input
      * row r's position in its partition's block; each worker holds one block at a time. */
     ops_spill *spill;
     int64_t *part_block; /* spill block of each partition's rows, -1: none */
@@ -825,6 +826,21 @@ static bool is_key_column(const upsert_ctx *ctx, int32_t col) {
 
 /* Sets the kept input rows aside, one spill block per partition in input order, and frees
  * every input column but the match keys. */
+/* Does the decoded input take more than a quarter of the memory limit? The rest is for the
+ * workers' row groups, their outputs and the index. */
+static bool input_is_large(const upsert_ctx *ctx) {
+    int64_t limit = ctx->options->common.memory_limit > 0 ? ctx->options->common.memory_limit
+                                                          : FF_OPS_DEFAULT_MEMORY_LIMIT;
+    int64_t bytes = 0;
+    for (int32_t col = 0; col < ctx->in.num_columns; col++) {
+        const ff_vector *vec = &ctx->in.columns[col];
+        bytes += (int64_t)vec->values_len + (vec->validity ? (vec->length + 7) / 8 : 0);
+        if (vec->type.physical == FF_PHYSICAL_BYTE_ARRAY)
+            bytes += (vec->length + 1) * (int64_t)sizeof(int64_t);
+    }
+    return bytes > limit / 4;
+}
+
 static ff_status spill_input(upsert_ctx *ctx, ff_error *err) {
     size_t num_parts = ctx->num_part_dirs;
     int32_t num_cols = ctx->in.num_columns;
@@ -1199,7 +1215,7 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     /* Partition numbers of rows are in the index from here on. */
     free(ctx->part_of_row);
     ctx->part_of_row = NULL;
-    if (ctx->num_in >= SPILL_MIN_ROWS)
+    if (input_is_large(ctx))
         status = spill_input(ctx, err);
 cleanup:
     free(is_selected);

@@ -92,6 +92,8 @@ expect_usage delete "$ds" --where "price >"
 grep -q "at " "$scratch/err" || fail "syntax error without position: $(cat "$scratch/err")"
 expect_usage delete "$ds" --where "prise > 1"
 grep -q "prise" "$scratch/err" || fail "unknown column not named: $(cat "$scratch/err")"
+expect_usage upsert "$ds" --from "$scratch/input.parquet" --key trade_id --memory-limit 12x
+grep -q "memory-limit" "$scratch/err" || fail "bad size not named: $(cat "$scratch/err")"
 expect_usage update "$ds" --set "size='abc'"
 grep -q "size" "$scratch/err" || fail "refused cast does not name the column: $(cat "$scratch/err")"
 expect_usage update "$ds" --set "venue='cb'"
@@ -203,7 +205,16 @@ const q = \"SELECT count(*), sum(hash(p, id, v, s)) FROM (SELECT * FROM t ANTI J
 const r = await c.runAndReadAll(q);
 console.log(r.getRows()[0].join(' '));
 " --input-type=module >"$big/expected"
-out=$(ff upsert "$big/ds" --from "$big/in.parquet" --key p,id --threads 2 --json)
+# Under a 4 MiB limit the 3 MB input is set aside on disk: with no writable $TMPDIR that fails
+# cleanly, naming the scratch file, and changes nothing.
+before_big=$(state "$big/ds")
+status=0
+TMPDIR="$scratch/no-such-dir" ff upsert "$big/ds" --from "$big/in.parquet" --key p,id \
+    --memory-limit 4M >/dev/null 2>"$scratch/err" || status=$?
+[ "$status" = 1 ] || fail "upsert without scratch space exited $status, want 1"
+grep -q "scratch file" "$scratch/err" || fail "scratch failure not explained: $(cat "$scratch/err")"
+[ "$(state "$big/ds")" = "$before_big" ] || fail "a failed upsert changed the dataset"
+out=$(ff upsert "$big/ds" --from "$big/in.parquet" --key p,id --threads 2 --memory-limit 4M --json)
 got=$(node -e "
 const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
 const db = await DuckDBInstance.create(':memory:');
