@@ -911,6 +911,20 @@ static uint32_t input_slot(const upsert_ctx *ctx, uint32_t row) {
     return ctx->spill ? ctx->slot_of_row[row] : row;
 }
 
+/* spill_input on its own thread (upsert_prepare). */
+typedef struct spill_job {
+    upsert_ctx *ctx;
+    pthread_t thread;
+    ff_status status;
+    ff_error error;
+} spill_job;
+
+static void *spill_main(void *arg) {
+    spill_job *job = arg;
+    job->status = spill_input(job->ctx, &job->error);
+    return NULL;
+}
+
 /* The dataset's union schema, read on its own thread (upsert_prepare). */
 typedef struct union_job {
     ops_engine *engine;
@@ -1210,13 +1224,30 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     }
     FF_CHECK_GOTO(status, build_index(ctx, is_selected, err), cleanup);
     FF_CHECK_GOTO(status, build_insert_nulls(ctx, global, err), cleanup);
-    FF_CHECK_GOTO(status, build_ranges(ctx, err), cleanup);
-    FF_CHECK_GOTO(status, build_part_filters(ctx, err), cleanup);
+    /* A large input's other columns are set aside on a second thread while this one builds the
+     * pruning structures from the key columns: both only read the index and the keys, and the
+     * spill touches no key column. */
+    spill_job spill = {.ctx = ctx, .status = FF_OK};
+    ff_error_clear(&spill.error);
+    bool is_spilling = input_is_large(ctx);
+    bool is_spill_threaded =
+        is_spilling && pthread_create(&spill.thread, NULL, spill_main, &spill) == 0;
+    if (is_spilling && !is_spill_threaded)
+        spill_main(&spill);
+    status = build_ranges(ctx, err);
+    if (status == FF_OK)
+        status = build_part_filters(ctx, err);
+    if (is_spill_threaded)
+        pthread_join(spill.thread, NULL);
+    if (status == FF_OK && spill.status != FF_OK) {
+        status = spill.status;
+        *err = spill.error;
+    }
+    if (status != FF_OK)
+        goto cleanup;
     /* Partition numbers of rows are in the index from here on. */
     free(ctx->part_of_row);
     ctx->part_of_row = NULL;
-    if (input_is_large(ctx))
-        status = spill_input(ctx, err);
 cleanup:
     free(is_selected);
     for (size_t idx = 0; sources && idx < num_sources; idx++) {
