@@ -410,14 +410,17 @@ static ff_status build_ranges(upsert_ctx *ctx, ff_error *err) {
     if (!ctx->ranges)
         return FF_ERR_NO_MEMORY;
     for (int32_t k = 0; k < num_keys; k++) {
-        const ff_vector *vec = &ctx->in.columns[ctx->in_of_global[ctx->key_global[k]]];
-        bool is_int = key_is_int(&vec->type), is_string = key_is_string(&vec->type);
         /* A partition column holds one value per partition: its statistics rule nothing out
-         * that the partition did not. */
+         * that the partition did not. Its input column may already be set aside (only match
+         * keys stay), so it is not looked at. */
         bool is_partition = false;
         for (size_t col = 0; col < ctx->num_parts; col++)
             is_partition = is_partition || ctx->part_global[col] == ctx->key_global[k];
-        if ((!is_int && !is_string) || is_partition)
+        if (is_partition)
+            continue;
+        const ff_vector *vec = &ctx->in.columns[ctx->in_of_global[ctx->key_global[k]]];
+        bool is_int = key_is_int(&vec->type), is_string = key_is_string(&vec->type);
+        if (!is_int && !is_string)
             continue;
         for (size_t part = 0; part < ctx->num_part_dirs; part++)
             ctx->ranges[part * (size_t)num_keys + (size_t)k].is_usable = true;
