@@ -914,32 +914,50 @@ static uint32_t input_slot(const upsert_ctx *ctx, uint32_t row) {
     return ctx->spill ? ctx->slot_of_row[row] : row;
 }
 
-/* spill_input on its own thread (upsert_prepare). */
-typedef struct spill_job {
-    upsert_ctx *ctx;
+/* A piece of the planning run on a second thread while the planning thread goes on
+ * (side_job_start), or on the calling thread when no thread can be had: the result is the
+ * same either way, only slower. */
+typedef struct side_job {
+    ff_status (*run)(void *arg, ff_error *err);
+    void *arg;
     pthread_t thread;
+    bool is_threaded;
     ff_status status;
     ff_error error;
-} spill_job;
+} side_job;
 
-static void *spill_main(void *arg) {
-    spill_job *job = arg;
-    job->status = spill_input(job->ctx, &job->error);
+static void *side_job_main(void *arg) {
+    side_job *job = arg;
+    job->status = job->run(job->arg, &job->error);
     return NULL;
 }
 
-/* The dataset's union schema, read on its own thread (upsert_prepare). */
-typedef struct union_job {
-    ops_engine *engine;
-    pthread_t thread;
-    ff_status status;
-    ff_error error;
-} union_job;
+static void side_job_start(side_job *job, ff_status (*run)(void *arg, ff_error *err), void *arg) {
+    memset(job, 0, sizeof *job);
+    job->run = run;
+    job->arg = arg;
+    ff_error_clear(&job->error);
+    job->is_threaded = pthread_create(&job->thread, NULL, side_job_main, job) == 0;
+    if (!job->is_threaded)
+        side_job_main(job);
+}
 
-static void *union_main(void *arg) {
-    union_job *job = arg;
-    job->status = ops_engine_load_union(job->engine, &job->error);
-    return NULL;
+/* Waits for the job; its error replaces *status (and err) unless *status is one already. */
+static void side_job_finish(side_job *job, ff_status *status, ff_error *err) {
+    if (job->is_threaded)
+        pthread_join(job->thread, NULL);
+    if (*status == FF_OK && job->status != FF_OK) {
+        *status = job->status;
+        *err = job->error;
+    }
+}
+
+static ff_status run_load_union(void *arg, ff_error *err) {
+    return ops_engine_load_union(arg, err);
+}
+
+static ff_status run_spill_input(void *arg, ff_error *err) {
+    return spill_input(arg, err);
 }
 
 static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
@@ -952,21 +970,17 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     bool *is_selected = NULL; /* input row -> inside the --partition selection */
     /* The dataset's footers are read on other threads while this one decodes the input: the
      * two are independent until the input is cast to the dataset's types. */
-    union_job job = {.engine = engine};
-    ff_error_clear(&job.error);
-    bool is_threaded = pthread_create(&job.thread, NULL, union_main, &job) == 0;
-    if (!is_threaded)
-        union_main(&job);
-    ff_status status = open_inputs(options, &sources, &num_sources, &input_ds, &input_disc, err);
-    for (size_t idx = 0; idx < num_sources && status == FF_OK; idx++)
-        status = decode_input(&sources[idx], err);
-    if (is_threaded)
-        pthread_join(job.thread, NULL);
+    side_job union_job;
+    side_job_start(&union_job, run_load_union, engine);
+    ff_status input_status =
+        open_inputs(options, &sources, &num_sources, &input_ds, &input_disc, err);
+    for (size_t idx = 0; idx < num_sources && input_status == FF_OK; idx++)
+        input_status = decode_input(&sources[idx], err);
     /* The dataset's error comes first, as it would were the two done one after the other. */
-    if (job.status != FF_OK) {
-        status = job.status;
-        *err = job.error;
-    }
+    ff_status status = FF_OK;
+    side_job_finish(&union_job, &status, err);
+    if (status == FF_OK)
+        status = input_status;
     ops_schema *global = ops_engine_schema(engine);
     const ff_discovery *discovery = ops_engine_discovery(engine);
     if (status != FF_OK)
@@ -1230,22 +1244,15 @@ static ff_status upsert_prepare(void *user, ops_engine *engine, ff_error *err) {
     /* A large input's other columns are set aside on a second thread while this one builds the
      * pruning structures from the key columns: both only read the index and the keys, and the
      * spill touches no key column. */
-    spill_job spill = {.ctx = ctx, .status = FF_OK};
-    ff_error_clear(&spill.error);
+    side_job spill_job;
     bool is_spilling = input_is_large(ctx);
-    bool is_spill_threaded =
-        is_spilling && pthread_create(&spill.thread, NULL, spill_main, &spill) == 0;
-    if (is_spilling && !is_spill_threaded)
-        spill_main(&spill);
+    if (is_spilling)
+        side_job_start(&spill_job, run_spill_input, ctx);
     status = build_ranges(ctx, err);
     if (status == FF_OK)
         status = build_part_filters(ctx, err);
-    if (is_spill_threaded)
-        pthread_join(spill.thread, NULL);
-    if (status == FF_OK && spill.status != FF_OK) {
-        status = spill.status;
-        *err = spill.error;
-    }
+    if (is_spilling)
+        side_job_finish(&spill_job, &status, err);
     if (status != FF_OK)
         goto cleanup;
     /* Partition numbers of rows are in the index from here on. */
