@@ -27,6 +27,17 @@ state() {
     wc -l 2>/dev/null <"$1/_fluxforge/history.jsonl" || echo 0)
 }
 json_field() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" <<<"$1"; }
+# duck SQL...: runs the statements in one in-memory DuckDB and prints the first row of the
+# last one's result, its values joined by spaces.
+duck() {
+    node --input-type=module -e "
+const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
+const c = await (await DuckDBInstance.create(':memory:')).connect();
+let rows = [];
+for (const sql of process.argv.slice(1)) rows = (await c.runAndReadAll(sql)).getRows();
+if (rows.length) console.log(rows[0].join(' '));
+" "$@"
+}
 reset() {
     rm -rf "$ds"
     cp -a "$scratch/base" "$ds"
@@ -105,12 +116,7 @@ expect_usage delete "$ds"
 echo "bad input: ok"
 
 # ---- duplicate keys in the input ----
-node -e "
-const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
-const db = await DuckDBInstance.create(':memory:');
-const c = await db.connect();
-await c.run(\"COPY (SELECT * FROM read_parquet('$scratch/input.parquet') UNION ALL SELECT * FROM read_parquet('$scratch/input.parquet') LIMIT 7) TO '$scratch/dup.parquet' (FORMAT parquet)\");
-" --input-type=module
+duck "COPY (SELECT * FROM read_parquet('$scratch/input.parquet') UNION ALL SELECT * FROM read_parquet('$scratch/input.parquet') LIMIT 7) TO '$scratch/dup.parquet' (FORMAT parquet)"
 expect_usage upsert "$ds" --from "$scratch/dup.parquet" --key trade_id
 grep -q "duplicate key (trade_id=" "$scratch/err" || fail "duplicate key not named: $(cat "$scratch/err")"
 out=$(ff upsert "$ds" --from "$scratch/dup.parquet" --key trade_id --dedup-input last --json)
@@ -169,42 +175,24 @@ echo "restore: ok"
 # ---- one partition value under two directory spellings: updates in both, one insert ----
 split="$scratch/split"
 mkdir -p "$split/ds/k=a b" "$split/ds/k=a%20b"
-node -e "
-const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
-const db = await DuckDBInstance.create(':memory:');
-const c = await db.connect();
-await c.run(\"COPY (SELECT 'a b' AS k, i AS id, i * 10 AS v FROM range(0, 5) t(i)) TO '$split/ds/k=a b/f1.parquet' (FORMAT parquet)\");
-await c.run(\"COPY (SELECT 'a b' AS k, i AS id, i * 10 AS v FROM range(5, 10) t(i)) TO '$split/ds/k=a%20b/f2.parquet' (FORMAT parquet)\");
-await c.run(\"COPY (SELECT 'a b' AS k, i AS id, i * 100 AS v FROM range(3, 8) t(i) UNION ALL SELECT 'a b', 20, 1) TO '$split/in.parquet' (FORMAT parquet)\");
-" --input-type=module
+duck "COPY (SELECT 'a b' AS k, i AS id, i * 10 AS v FROM range(0, 5) t(i)) TO '$split/ds/k=a b/f1.parquet' (FORMAT parquet)" \
+    "COPY (SELECT 'a b' AS k, i AS id, i * 10 AS v FROM range(5, 10) t(i)) TO '$split/ds/k=a%20b/f2.parquet' (FORMAT parquet)" \
+    "COPY (SELECT 'a b' AS k, i AS id, i * 100 AS v FROM range(3, 8) t(i) UNION ALL SELECT 'a b', 20, 1) TO '$split/in.parquet' (FORMAT parquet)"
 out=$(ff upsert "$split/ds" --from "$split/in.parquet" --key id --json --threads 2)
 [ "$(json_field "$out" rows_updated)" = 5 ] || fail "split partition updates: $out"
 [ "$(json_field "$out" rows_inserted)" = 1 ] || fail "split partition inserts: $out"
-got=$(node -e "
-const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
-const db = await DuckDBInstance.create(':memory:');
-const c = await db.connect();
-const r = await c.runAndReadAll(\"SELECT string_agg(id || ':' || v, ',' ORDER BY id) FROM read_parquet('$split/ds/**/*.parquet', hive_partitioning = false)\");
-console.log(r.getRows()[0][0]);
-" --input-type=module)
+got=$(duck "SELECT string_agg(id || ':' || v, ',' ORDER BY id) FROM read_parquet('$split/ds/**/*.parquet', hive_partitioning = false)")
 [ "$got" = "0:0,1:10,2:20,3:300,4:400,5:500,6:600,7:700,8:80,9:90,20:1" ] || fail "split partition content: $got"
 echo "one partition under two spellings: ok"
 
 # ---- a large input (set aside by partition while the upsert runs) equals DuckDB's merge ----
 big="$scratch/big"
 mkdir -p "$big"
-node -e "
-const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
-const db = await DuckDBInstance.create(':memory:');
-const c = await db.connect();
-await c.run(\"CREATE TABLE t AS SELECT 'p' || (i % 4) AS p, i AS id, CASE WHEN i % 11 = 0 THEN NULL ELSE i * 0.5 END AS v, CASE WHEN i % 13 = 0 THEN NULL ELSE 's' || (i % 97) END AS s FROM range(0, 200000) r(i)\");
-await c.run(\"COPY t TO '$big/ds' (FORMAT parquet, PARTITION_BY (p), WRITE_PARTITION_COLUMNS true)\");
-await c.run(\"CREATE TABLE u AS SELECT 'p' || (i % 5) AS p, i AS id, CASE WHEN i % 17 = 0 THEN NULL ELSE -i * 1.0 END AS v, CASE WHEN i % 19 = 0 THEN NULL ELSE 'u' || (i % 23) END AS s FROM range(160000, 240000) r(i) ORDER BY p, id\");
-await c.run(\"COPY u TO '$big/in.parquet' (FORMAT parquet)\");
-const q = \"SELECT count(*), sum(hash(p, id, v, s)) FROM (SELECT * FROM t ANTI JOIN u USING (p, id) UNION ALL SELECT * FROM u)\";
-const r = await c.runAndReadAll(q);
-console.log(r.getRows()[0].join(' '));
-" --input-type=module >"$big/expected"
+duck "CREATE TABLE t AS SELECT 'p' || (i % 4) AS p, i AS id, CASE WHEN i % 11 = 0 THEN NULL ELSE i * 0.5 END AS v, CASE WHEN i % 13 = 0 THEN NULL ELSE 's' || (i % 97) END AS s FROM range(0, 200000) r(i)" \
+    "COPY t TO '$big/ds' (FORMAT parquet, PARTITION_BY (p), WRITE_PARTITION_COLUMNS true)" \
+    "CREATE TABLE u AS SELECT 'p' || (i % 5) AS p, i AS id, CASE WHEN i % 17 = 0 THEN NULL ELSE -i * 1.0 END AS v, CASE WHEN i % 19 = 0 THEN NULL ELSE 'u' || (i % 23) END AS s FROM range(160000, 240000) r(i) ORDER BY p, id" \
+    "COPY u TO '$big/in.parquet' (FORMAT parquet)" \
+    "SELECT count(*), sum(hash(p, id, v, s)) FROM (SELECT * FROM t ANTI JOIN u USING (p, id) UNION ALL SELECT * FROM u)" >"$big/expected"
 # Under a 4 MiB limit the 3 MB input is set aside on disk: with no writable $TMPDIR that fails
 # cleanly, naming the scratch file, and changes nothing.
 before_big=$(state "$big/ds")
@@ -215,13 +203,8 @@ TMPDIR="$scratch/no-such-dir" ff upsert "$big/ds" --from "$big/in.parquet" --key
 grep -q "scratch file" "$scratch/err" || fail "scratch failure not explained: $(cat "$scratch/err")"
 [ "$(state "$big/ds")" = "$before_big" ] || fail "a failed upsert changed the dataset"
 out=$(ff upsert "$big/ds" --from "$big/in.parquet" --key p,id --threads 2 --memory-limit 4M --json)
-got=$(node -e "
-const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
-const db = await DuckDBInstance.create(':memory:');
-const c = await db.connect();
-const r = await c.runAndReadAll(\"SELECT count(*), sum(hash(p, id, v, s)) FROM read_parquet('$big/ds/**/*.parquet', hive_partitioning = false)\");
-console.log(r.getRows()[0].join(' '));
-" --input-type=module)
+got=$(duck "SELECT count(*), sum(hash(p, id, v, s)) FROM read_parquet('$big/ds/**/*.parquet', hive_partitioning = false)")
+[ -s "$big/expected" ] || fail "DuckDB gave no expected result for $big"
 [ "$got" = "$(cat "$big/expected")" ] || fail "large upsert differs from DuckDB: $got vs $(cat "$big/expected"): $out"
 [ "$(json_field "$out" rows_inserted)" = 72000 ] || fail "large upsert inserts: $out"
 [ "$(json_field "$out" rows_updated)" = 8000 ] || fail "large upsert updates: $out"
@@ -230,28 +213,16 @@ echo "large upsert input: ok"
 # ---- an input directory whose files differ in integer width and in columns ----
 multi="$scratch/multi"
 mkdir -p "$multi/in"
-node -e "
-const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
-const db = await DuckDBInstance.create(':memory:');
-const c = await db.connect();
-await c.run(\"CREATE TABLE t AS SELECT (i % 3)::VARCHAR AS p, i::BIGINT AS id, i * 1.5 AS x, 'old' AS s FROM range(0, 1000) r(i)\");
-await c.run(\"COPY t TO '$multi/ds' (FORMAT parquet, PARTITION_BY (p), WRITE_PARTITION_COLUMNS true)\");
-await c.run(\"CREATE TABLE a AS SELECT (i % 3)::VARCHAR AS p, i::INTEGER AS id, i * 2.5 AS x, 'a' AS s FROM range(500, 1500) r(i)\");
-await c.run(\"CREATE TABLE b AS SELECT (i % 3)::VARCHAR AS p, i::BIGINT AS id, i * 3.5 AS x FROM range(1500, 1700) r(i)\");
-await c.run(\"COPY a TO '$multi/in/a.parquet' (FORMAT parquet)\");
-await c.run(\"COPY b TO '$multi/in/b.parquet' (FORMAT parquet)\");
-const q = \"SELECT count(*), sum(hash(p, id::BIGINT, x, s)) FROM (SELECT * FROM t WHERE id < 500 UNION ALL SELECT * FROM a UNION ALL SELECT p, id, x, NULL FROM b)\";
-const r = await c.runAndReadAll(q);
-console.log(r.getRows()[0].join(' '));
-" --input-type=module >"$multi/expected"
+duck "CREATE TABLE t AS SELECT (i % 3)::VARCHAR AS p, i::BIGINT AS id, i * 1.5 AS x, 'old' AS s FROM range(0, 1000) r(i)" \
+    "COPY t TO '$multi/ds' (FORMAT parquet, PARTITION_BY (p), WRITE_PARTITION_COLUMNS true)" \
+    "CREATE TABLE a AS SELECT (i % 3)::VARCHAR AS p, i::INTEGER AS id, i * 2.5 AS x, 'a' AS s FROM range(500, 1500) r(i)" \
+    "CREATE TABLE b AS SELECT (i % 3)::VARCHAR AS p, i::BIGINT AS id, i * 3.5 AS x FROM range(1500, 1700) r(i)" \
+    "COPY a TO '$multi/in/a.parquet' (FORMAT parquet)" \
+    "COPY b TO '$multi/in/b.parquet' (FORMAT parquet)" \
+    "SELECT count(*), sum(hash(p, id::BIGINT, x, s)) FROM (SELECT * FROM t WHERE id < 500 UNION ALL SELECT * FROM a UNION ALL SELECT p, id, x, NULL FROM b)" >"$multi/expected"
 out=$(ff upsert "$multi/ds" --from "$multi/in" --key id --json)
-got=$(node -e "
-const { DuckDBInstance } = await import('$interop/node_modules/@duckdb/node-api/lib/index.js');
-const db = await DuckDBInstance.create(':memory:');
-const c = await db.connect();
-const r = await c.runAndReadAll(\"SELECT count(*), sum(hash(p, id::BIGINT, x, s)) FROM read_parquet('$multi/ds/**/*.parquet', hive_partitioning = false)\");
-console.log(r.getRows()[0].join(' '));
-" --input-type=module)
+got=$(duck "SELECT count(*), sum(hash(p, id::BIGINT, x, s)) FROM read_parquet('$multi/ds/**/*.parquet', hive_partitioning = false)")
+[ -s "$multi/expected" ] || fail "DuckDB gave no expected result for $multi"
 [ "$got" = "$(cat "$multi/expected")" ] || fail "upsert from a directory differs from DuckDB: $got vs $(cat "$multi/expected"): $out"
 [ "$(json_field "$out" rows_updated)" = 500 ] || fail "upsert from a directory updates: $out"
 [ "$(json_field "$out" rows_inserted)" = 700 ] || fail "upsert from a directory inserts: $out"
