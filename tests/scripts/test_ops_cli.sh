@@ -185,6 +185,17 @@ got=$(duck "SELECT string_agg(id || ':' || v, ',' ORDER BY id) FROM read_parquet
 [ "$got" = "0:0,1:10,2:20,3:300,4:400,5:500,6:600,7:700,8:80,9:90,20:1" ] || fail "split partition content: $got"
 echo "one partition under two spellings: ok"
 
+# expect_merge DIR COLUMNS WHAT OUT INSERTED UPDATED: the rows of DIR/ds hash (over COLUMNS)
+# as DuckDB's merge in DIR/expected does, and the statistics OUT count the inserts and updates.
+expect_merge() {
+    local got
+    got=$(duck "SELECT count(*), sum(hash($2)) FROM read_parquet('$1/ds/**/*.parquet', hive_partitioning = false)")
+    [ -s "$1/expected" ] || fail "$3: DuckDB gave no expected result"
+    [ "$got" = "$(cat "$1/expected")" ] || fail "$3 differs from DuckDB: $got vs $(cat "$1/expected"): $4"
+    [ "$(json_field "$4" rows_inserted)" = "$5" ] || fail "$3 inserts: $4"
+    [ "$(json_field "$4" rows_updated)" = "$6" ] || fail "$3 updates: $4"
+}
+
 # ---- a large input (set aside by partition while the upsert runs) equals DuckDB's merge ----
 big="$scratch/big"
 mkdir -p "$big"
@@ -203,11 +214,7 @@ TMPDIR="$scratch/no-such-dir" ff upsert "$big/ds" --from "$big/in.parquet" --key
 grep -q "scratch file" "$scratch/err" || fail "scratch failure not explained: $(cat "$scratch/err")"
 [ "$(state "$big/ds")" = "$before_big" ] || fail "a failed upsert changed the dataset"
 out=$(ff upsert "$big/ds" --from "$big/in.parquet" --key p,id --threads 2 --memory-limit 4M --json)
-got=$(duck "SELECT count(*), sum(hash(p, id, v, s)) FROM read_parquet('$big/ds/**/*.parquet', hive_partitioning = false)")
-[ -s "$big/expected" ] || fail "DuckDB gave no expected result for $big"
-[ "$got" = "$(cat "$big/expected")" ] || fail "large upsert differs from DuckDB: $got vs $(cat "$big/expected"): $out"
-[ "$(json_field "$out" rows_inserted)" = 72000 ] || fail "large upsert inserts: $out"
-[ "$(json_field "$out" rows_updated)" = 8000 ] || fail "large upsert updates: $out"
+expect_merge "$big" "p, id, v, s" "large upsert" "$out" 72000 8000
 echo "large upsert input: ok"
 
 # ---- an input directory whose files differ in integer width and in columns ----
@@ -221,9 +228,5 @@ duck "CREATE TABLE t AS SELECT (i % 3)::VARCHAR AS p, i::BIGINT AS id, i * 1.5 A
     "COPY b TO '$multi/in/b.parquet' (FORMAT parquet)" \
     "SELECT count(*), sum(hash(p, id::BIGINT, x, s)) FROM (SELECT * FROM t WHERE id < 500 UNION ALL SELECT * FROM a UNION ALL SELECT p, id, x, NULL FROM b)" >"$multi/expected"
 out=$(ff upsert "$multi/ds" --from "$multi/in" --key id --json)
-got=$(duck "SELECT count(*), sum(hash(p, id::BIGINT, x, s)) FROM read_parquet('$multi/ds/**/*.parquet', hive_partitioning = false)")
-[ -s "$multi/expected" ] || fail "DuckDB gave no expected result for $multi"
-[ "$got" = "$(cat "$multi/expected")" ] || fail "upsert from a directory differs from DuckDB: $got vs $(cat "$multi/expected"): $out"
-[ "$(json_field "$out" rows_updated)" = 500 ] || fail "upsert from a directory updates: $out"
-[ "$(json_field "$out" rows_inserted)" = 700 ] || fail "upsert from a directory inserts: $out"
+expect_merge "$multi" "p, id::BIGINT, x, s" "upsert from a directory" "$out" 700 500
 echo "upsert from a directory of drifted files: ok"
