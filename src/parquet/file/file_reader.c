@@ -181,6 +181,18 @@ ff_status ff_reader_open_memory(const void *data, size_t len, const char *name,
     return FF_OK;
 }
 
+/* The end of both opens: the reader to *out, or freed with the error naming the file. */
+static ff_status finish_open(ff_reader *reader, const char *path, ff_status status, ff_reader **out,
+                             ff_error *err) {
+    if (status != FF_OK) {
+        ff_error_prefix(err, "%s", path);
+        ff_reader_free(reader);
+        return status;
+    }
+    *out = reader;
+    return FF_OK;
+}
+
 ff_status ff_reader_open(const char *path, const ff_reader_options *options, ff_reader **out,
                          ff_error *err) {
     ff_status status = FF_OK;
@@ -222,13 +234,7 @@ ff_status ff_reader_open(const char *path, const ff_reader_options *options, ff_
 cleanup:
     if (fd >= 0)
         close(fd);
-    if (status != FF_OK) {
-        ff_error_prefix(err, "%s", path);
-        ff_reader_free(reader);
-        return status;
-    }
-    *out = reader;
-    return FF_OK;
+    return finish_open(reader, path, status, out, err);
 }
 
 /* Reads len bytes at offset, all of them or an error. */
@@ -297,13 +303,7 @@ ff_status ff_reader_open_footer(const char *path, const ff_reader_options *optio
     reader->data_end = 0;
     if (fd >= 0)
         close(fd);
-    if (status != FF_OK) {
-        ff_error_prefix(err, "%s", path);
-        ff_reader_free(reader);
-        return status;
-    }
-    *out = reader;
-    return FF_OK;
+    return finish_open(reader, path, status, out, err);
 }
 
 const char *ff_reader_name(const ff_reader *reader) {
