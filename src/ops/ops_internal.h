@@ -138,9 +138,10 @@ ff_status ops_verify_file(void *user, const char *root, const ff_dataset_file *f
 /* ---- Sorting (radix_sort.c) -------------------------------------------------------------- */
 
 /* Sorts count records of `size` bytes, stably, by the unsigned integer of key_bytes (4 or 8)
- * at key_offset in each. FF_ERR_NO_MEMORY for the scratch copy it needs. */
+ * at key_offset in each. scratch holds count records of the caller's, or is NULL: then the
+ * sort allocates it (FF_ERR_NO_MEMORY when it cannot). */
 ff_status ops_radix_sort(void *records, size_t count, size_t size, size_t key_offset,
-                         size_t key_bytes, ff_error *err);
+                         size_t key_bytes, void *scratch, ff_error *err);
 
 /* ---- Spill files (spill.c) ---------------------------------------------------------------- */
 

@@ -35,12 +35,13 @@ static inline void scatter(const uint8_t *from, uint8_t *to, size_t count, size_
 }
 
 ff_status ops_radix_sort(void *records, size_t count, size_t size, size_t key_offset,
-                         size_t key_bytes, ff_error *err) {
+                         size_t key_bytes, void *scratch, ff_error *err) {
     if (count < 2)
         return FF_OK;
-    uint8_t *tmp = ff_malloc(count * size, "sort", err);
-    if (!tmp)
+    uint8_t *owned = scratch ? NULL : ff_malloc(count * size, "sort", err);
+    if (!scratch && !owned)
         return FF_ERR_NO_MEMORY;
+    uint8_t *tmp = scratch ? scratch : owned;
     size_t counts[8][256];
     memset(counts, 0, sizeof counts);
     uint8_t *from = records, *to = tmp;
@@ -82,6 +83,6 @@ ff_status ops_radix_sort(void *records, size_t count, size_t size, size_t key_of
     }
     if (from != (uint8_t *)records)
         memcpy(records, from, count * size);
-    free(tmp);
+    free(owned);
     return FF_OK;
 }

@@ -387,7 +387,7 @@ static int compare_string_keys(const void *a, const void *b) {
 
 /* Sorts row numbers ascending. */
 static ff_status sort_rows(uint32_t *rows, size_t count, ff_error *err) {
-    return ops_radix_sort(rows, count, sizeof *rows, 0, sizeof *rows, err);
+    return ops_radix_sort(rows, count, sizeof *rows, 0, sizeof *rows, NULL, err);
 }
 
 /* Sorts signed integers: as unsigned ones with the sign bit flipped. */
@@ -396,7 +396,7 @@ static ff_status sort_ints(int64_t *values, size_t count, ff_error *err) {
     uint64_t *keys = (uint64_t *)(void *)values;
     for (size_t idx = 0; idx < count; idx++)
         keys[idx] ^= flip;
-    ff_status status = ops_radix_sort(keys, count, sizeof *keys, 0, sizeof *keys, err);
+    ff_status status = ops_radix_sort(keys, count, sizeof *keys, 0, sizeof *keys, NULL, err);
     for (size_t idx = 0; idx < count; idx++)
         keys[idx] ^= flip;
     return status;
@@ -652,7 +652,7 @@ static bool input_key_equal(const upsert_ctx *ctx, uint32_t a, uint32_t b) {
 /* Sorts slots by (part, hash), keeping input order among equals: one stable counting pass on
  * the partition, then a radix sort of each partition's slots by hash. Partition first, because
  * one partition's slots usually fit in cache where the whole array does not, and the eight
- * passes over the hash are then cheap. tmp holds count slots. */
+ * passes over the hash are then cheap. tmp holds count slots and is each sort's scratch. */
 static ff_status sort_slots(key_slot *slots, key_slot *tmp, size_t count, size_t num_parts,
                             int64_t *part_first, ff_error *err) {
     memset(part_first, 0, (num_parts + 1) * sizeof *part_first);
@@ -669,7 +669,7 @@ static ff_status sort_slots(key_slot *slots, key_slot *tmp, size_t count, size_t
     for (size_t part = 0; part < num_parts; part++) {
         size_t first = (size_t)part_first[part];
         FF_FORWARD_IF_ERROR(ops_radix_sort(slots + first, (size_t)part_first[part + 1] - first,
-                                           sizeof *slots, offsetof(key_slot, hash), 8, err));
+                                           sizeof *slots, offsetof(key_slot, hash), 8, tmp, err));
     }
     return FF_OK;
 }
